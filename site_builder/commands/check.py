@@ -1,0 +1,5 @@
+"""`site-builder check` (not built yet)."""
+
+
+def register(commands) -> None:
+    """Adds nothing until the command exists."""

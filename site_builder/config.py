@@ -1,0 +1,121 @@
+"""Site settings from `site.yaml`.
+
+Every setting has a default: a root with only `content/` builds.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfoNotFoundError
+
+from site_builder.dates import zone
+from site_builder.problems import ContentErrors, Problem
+
+CONFIG_FILE = "site.yaml"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What `site.yaml` may hold, with defaults."""
+
+    title: str = "Archive"
+    description: str = ""
+    base_url: str = "http://127.0.0.1:8000/"
+    language: str = "fr"
+    timezone: str = "Europe/Paris"
+    per_page: int = 20
+    feed_size: int = 50
+    allow_raw_html: bool = False
+    cache_dir: str = ".cache"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of the base URL, always starting and ending with `/`."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def site_origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def tz(self):
+        return zone(self.timezone)
+
+
+def _known() -> dict[str, type]:
+    return {f.name: f.type for f in fields(SiteConfig)}
+
+
+def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
+    """Read `root/site.yaml` (optional) and validate it; `base_url` overrides the file."""
+    from site_builder.frontmatter import YAMLError, parse_yaml
+
+    path = root / CONFIG_FILE
+    values: dict = {}
+    problems: list[Problem] = []
+    if path.exists():
+        try:
+            loaded = parse_yaml(path.read_text(encoding="utf-8")) or {}
+        except (UnicodeDecodeError, YAMLError) as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else None
+            raise ContentErrors([Problem(CONFIG_FILE, line, None, f"cannot read: {exc}")]) from None
+        if not isinstance(loaded, dict):
+            raise ContentErrors([Problem(CONFIG_FILE, 1, None, "expected a mapping of settings")])
+        values = loaded
+    known = _known()
+    config = SiteConfig()
+    for key, value in values.items():
+        if key not in known:
+            hint = difflib.get_close_matches(str(key), known, n=1)
+            extra = f"; did you mean {hint[0]!r}?" if hint else ""
+            problems.append(Problem(CONFIG_FILE, None, str(key), f"unknown setting{extra}"))
+            continue
+        checked = _check(key, value)
+        if isinstance(checked, Problem):
+            problems.append(checked)
+        else:
+            config = replace(config, **{key: checked[0]})
+    if base_url is not None:
+        checked = _check("base_url", base_url)
+        if isinstance(checked, Problem):
+            problems.append(replace(checked, file="--base-url"))
+        else:
+            config = replace(config, base_url=checked[0])
+    if problems:
+        raise ContentErrors(problems)
+    return config
+
+
+def _check(key: str, value: object) -> tuple[object] | Problem:
+    def bad(message: str) -> Problem:
+        return Problem(CONFIG_FILE, None, key, message)
+
+    if key in {"per_page", "feed_size"}:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            return bad("expected a whole number of at least 1")
+        return (value,)
+    if key == "allow_raw_html":
+        if not isinstance(value, bool):
+            return bad("expected true or false")
+        return (value,)
+    if not isinstance(value, str) or not value.strip():
+        return bad("expected a non-empty text")
+    value = value.strip()
+    if key == "base_url":
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            return bad(f"{value!r} is not an absolute http(s) URL")
+        if not value.endswith("/"):
+            value += "/"
+    if key == "timezone":
+        try:
+            zone(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            return bad(f"unknown time zone {value!r}")
+    return (value,)

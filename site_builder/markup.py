@@ -1,0 +1,127 @@
+"""Markdown bodies → HTML (sanitised unless the site trusts its authors) and plain text."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from html.parser import HTMLParser
+
+SUMMARY_LENGTH = 280
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    # One instance per process, reset between documents: building one costs more than a page.
+    import markdown
+
+    from site_builder.slugs import slugify
+
+    return markdown.Markdown(
+        extensions=["extra", "sane_lists", "toc"],
+        extension_configs={"toc": {"slugify": lambda value, _sep: slugify(value)}},
+        output_format="html",
+    )
+
+
+@lru_cache(maxsize=1)
+def _sanitiser_attributes() -> dict[str, set[str]]:
+    import nh3
+
+    attributes = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
+    attributes["*"] = {"id", "lang", "title"}
+    attributes.setdefault("img", set()).update({"alt", "width", "height"})
+    return attributes
+
+
+def render_markdown(source: str, allow_raw_html: bool = False) -> RenderedBody:
+    """Convert a Markdown body; raw HTML is sanitised unless `allow_raw_html`."""
+    md = _markdown()
+    md.reset()
+    body_html = md.convert(source)
+    if not allow_raw_html:
+        import nh3
+
+        body_html = nh3.clean(body_html, attributes=_sanitiser_attributes())
+    return RenderedBody(body_html, html_to_text(body_html))
+
+
+class _TextExtractor(HTMLParser):
+    _BLOCKS = frozenset(
+        [
+            "p",
+            "div",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "blockquote",
+            "pre",
+            "tr",
+            "br",
+            "hr",
+            "dt",
+            "dd",
+            "table",
+            "ul",
+            "ol",
+            "figure",
+        ]
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag):
+        if tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_PARAGRAPH_BREAKS = re.compile(r"\s*\n\s*\n\s*")
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment, paragraphs separated by blank lines."""
+    parser = _TextExtractor()
+    parser.feed(fragment)
+    parser.close()
+    text = _SPACES.sub(" ", "".join(parser.parts))
+    return _PARAGRAPH_BREAKS.sub("\n\n", text).strip()
+
+
+def first_paragraph(text: str) -> str:
+    return text.split("\n\n", 1)[0].strip() if text else ""
+
+
+def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """Cut `text` at a word boundary so it fits in `limit` characters, adding an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=True)

@@ -1,0 +1,32 @@
+"""Content problems as values: every problem carries the file, line and field it is about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, located as precisely as we know."""
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        place = self.file if self.line is None else f"{self.file}:{self.line}"
+        what = f" [{self.field}]" if self.field else ""
+        return f"{place}:{what} {self.message}"
+
+
+class ContentErrors(Exception):
+    """Raised when the content has errors: holds every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems = tuple(sorted(problems))
+        super().__init__(f"{len(self.problems)} content error(s)")
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)

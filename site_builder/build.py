@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder import urls
-from site_builder.archive import build_archive
+from site_builder.archive import Archive, build_archive
 from site_builder.config import SiteConfig, load_config
 from site_builder.feeds import render_feed
 from site_builder.load import LoadResult, load_site
@@ -66,6 +66,30 @@ def collisions(loaded: LoadResult, pages: list[PagePlan]) -> list[Problem]:
     return problems
 
 
+@dataclass(frozen=True)
+class SitePlan:
+    """Everything known about the site before anything is rendered."""
+
+    root: Path
+    config: SiteConfig
+    loaded: LoadResult
+    archive: Archive
+    pages: list[PagePlan]
+    problems: tuple[Problem, ...]
+
+
+def plan_site(root: Path, base_url: str | None = None, drafts: bool = False) -> SitePlan:
+    """Load, validate, model and plan the site; collect every problem instead of stopping."""
+    config: SiteConfig = load_config(root, base_url)
+    loaded = load_site(root, config, drafts=drafts)
+    problems = list(loaded.problems)
+    archive, archive_problems = build_archive(loaded.articles, loaded.registry, config)
+    problems += archive_problems
+    pages = plan_pages(archive, config)
+    problems += collisions(loaded, pages)
+    return SitePlan(root, config, loaded, archive, pages, tuple(sorted(problems)))
+
+
 def build_site(
     root: Path,
     output: Path | None = None,
@@ -80,15 +104,10 @@ def build_site(
     started = time.perf_counter()
     output = output if output is not None else root / "output"
     check_output_location(root, output)
-    config: SiteConfig = load_config(root, base_url)
-    loaded = load_site(root, config, drafts=drafts)
-    problems = list(loaded.problems)
-    archive, archive_problems = build_archive(loaded.articles, loaded.registry, config)
-    problems += archive_problems
-    pages = plan_pages(archive, config)
-    problems += collisions(loaded, pages)
-    if problems:
-        raise ContentErrors(problems)
+    site = plan_site(root, base_url, drafts)
+    if site.problems:
+        raise ContentErrors(site.problems)
+    config, loaded, archive, pages = site.config, site.loaded, site.archive, site.pages
 
     template_root = templates_dir(root)
     assets = collect_assets(template_root)

@@ -30,10 +30,15 @@ class BuildSummary:
     def line(self) -> str:
         r = self.report
         return (
-            f"{self.articles} articles, {self.pages} pages, {self.files} files: "
+            f"{_n(self.articles, 'article')}, {_n(self.pages, 'page')}, "
+            f"{_n(self.files, 'file')}: "
             f"{r.written} written, {len(r.removed)} removed, {r.unchanged} unchanged "
             f"in {self.seconds:.2f} s"
         )
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
 
 
 Progress = Callable[[str, int, int], None]

@@ -11,9 +11,9 @@ from site_builder.problems import ContentErrors
 class TerminalProgress:
     """A one-line progress bar with rate and ETA, on a terminal, once a build passes a second."""
 
-    def __init__(self, stream=sys.stderr, delay: float = 1.0):
-        self.stream = stream
-        self.enabled = stream.isatty()
+    def __init__(self, stream=None, delay: float = 1.0):
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
         self.started = time.perf_counter()
         self.delay = delay
         self.shown = False
@@ -39,7 +39,8 @@ class TerminalProgress:
             self.stream.flush()
 
 
-def report_problems(errors: ContentErrors, stream=sys.stderr) -> None:
+def report_problems(errors: ContentErrors, stream=None) -> None:
+    stream = stream or sys.stderr
     for problem in errors.problems:
         print(f"error: {problem}", file=stream)
     n = len(errors.problems)

@@ -1,11 +1,52 @@
-"""The static search index published under `output/search/` (placeholder until the search
-index lands: publishes nothing)."""
+"""Search at build time: bring the whoosh index in the build cache up to date, then export the
+static index under `output/search/` from the same analysis (see `export.py` for the format)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from site_builder import urls
+from site_builder.archive import Archive
+from site_builder.config import SiteConfig
+from site_builder.search.documents import search_documents
+from site_builder.search.export import export_index
+from site_builder.search.index import SearchIndex, cache_folder
+from site_builder.search.words import search_words
 
-def publish_search(root: Path, config, archive, bodies) -> Iterator[tuple[str, bytes]]:
-    return iter(())
+
+def archive_facets(archive: Archive) -> dict:
+    """Companies (with registry aliases), sources and tags, as the filters name them."""
+    return {
+        "company": [
+            {"name": t.name, "slug": t.slug, "aliases": list(t.facts.aliases if t.facts else ())}
+            for t in archive.companies
+        ],
+        "source": [{"name": t.name, "slug": t.slug} for t in archive.sources],
+        "tag": [{"name": t.name, "slug": t.slug} for t in archive.tags],
+    }
+
+
+def publish_search(
+    root: Path,
+    config: SiteConfig,
+    archive: Archive,
+    bodies,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Iterator[tuple[str, bytes]]:
+    """Update the cached whoosh index; yield every file of the static index."""
+    docs = search_documents(archive, bodies)
+    facets = archive_facets(archive)
+    index = SearchIndex(cache_folder(root, config.cache_dir))
+    state = index.update(
+        docs, facets, (lambda done, total: progress("search", done, total)) if progress else None
+    )
+    links = urls.Links(config)
+    yield from export_index(
+        docs,
+        state.vectors,
+        state.statistics(),
+        facets,
+        links.url,
+        search_words(config.language),
+    )

@@ -1,0 +1,68 @@
+"""Excerpts with the matches marked: the passage of a document's text where the query's words
+are densest, and the character spans of the matching words within it."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from site_builder.search import analysis
+from site_builder.search.analysis import QueryWord
+
+EXCERPT_CHARS = 240
+LEAD_CHARS = 60
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    text: str
+    matches: tuple[tuple[int, int], ...]  # [start, end) character offsets in `text`
+
+
+def make_excerpt(text: str, lang: str, words: list[QueryWord]) -> Excerpt:
+    """The best passage of `text` (about EXCERPT_CHARS long) for `words`, in the analysis of
+    the document's language."""
+    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    group = analysis.group_of(lang)
+    term_of = analysis.TERM[group]
+    wanted = {w.terms[group] for w in words} - {None}
+    found = [
+        (start, end, term)
+        for start, end, token in analysis.token_spans(text)
+        if (term := term_of(token)) is not None and term in wanted
+    ]
+    if not found:
+        return _cut(text, 0, 0, [])
+    best, best_score = 0, -1
+    for i, (start, _, _) in enumerate(found):
+        window = {t for s, _, t in found[i:] if s < start + EXCERPT_CHARS - LEAD_CHARS}
+        if len(window) > best_score:
+            best, best_score = i, len(window)
+    first = found[best][0]
+    return _cut(text, max(0, first - LEAD_CHARS), first, found)
+
+
+def _cut(text: str, start: int, keep: int, found: list[tuple[int, int, str]]) -> Excerpt:
+    """The passage from `start` (moved to a word start before `keep`), cut at a space."""
+    if start > 0:
+        space = text.find(" ", start, keep)
+        start = space + 1 if space >= 0 else start
+    end = min(len(text), start + EXCERPT_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > keep else end
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    shift = len(prefix) - start
+    matches = tuple((s + shift, e + shift) for s, e, _ in found if s >= start and e <= end)
+    return Excerpt(prefix + text[start:end] + suffix, matches)
+
+
+def mark(excerpt: Excerpt, before: str, after: str) -> str:
+    """The excerpt's text with each match wrapped in `before` … `after`."""
+    out, last = [], 0
+    for start, end in excerpt.matches:
+        out += [excerpt.text[last:start], before, excerpt.text[start:end], after]
+        last = end
+    out.append(excerpt.text[last:])
+    return "".join(out)

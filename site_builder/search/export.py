@@ -1,0 +1,217 @@
+"""The static index under `output/search/`, read by `search.js`. Format version 1:
+
+- `search/meta.bin` (fetched first): gzip of JSON: document count `n`, fields (name, group,
+  boost), BM25 `b` and `k1`, average field lengths `avg`, the analysis tables (stop lists,
+  folding), the shard table `shards` ([first term, file name] in term order), the facets file
+  name, the UI words.
+- `search/shards/<hash>.bin`: gzip of a run of terms in order (UTF-16 code unit order, which
+  is JavaScript's string order). For each term: varint bytes shared with the previous term's
+  UTF-8, varint length and bytes of the rest, varint length of the postings block, then the
+  block: varint number of fields, and per field its number (one byte), its document count
+  and, per document in id order, varint id delta, varint term frequency, and the field length
+  byte whoosh stores (`length_to_byte`). Shard boundaries are content-defined (a term whose
+  hash is 0 mod 8 ends a shard past half the target size), and names are content hashes: a
+  shard whose terms did not change keeps its name from one build to the next.
+- `search/docs/<id>.bin`: gzip of JSON for one document: title `t`, URL `u`, date label `d`,
+  language `l`, source `s`, text `x` (summary and the start of the body, for the excerpt).
+- `search/facets.<hash>.bin`: gzip of JSON: every document id (`ids`, delta-coded), and for
+  `company`, `source` and `tag` the names (`[name, slug, aliases]`) and per document the
+  indexes of its values. Fetched only when filters are used.
+
+Every file is deterministic (gzip with mtime 0), so two builds of one archive are identical.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from whoosh.util.numeric import length_to_byte
+
+from site_builder.search.analysis import BM25_B, BM25_K1, FIELDS, export_tables
+from site_builder.search.documents import SearchDocument
+from site_builder.search.index import DocumentVector, IndexStatistics
+
+FORMAT_VERSION = 1
+SEARCH_DIR = "search/"
+META_FILE = SEARCH_DIR + "meta.bin"
+SHARD_TARGET = 12_000  # raw bytes; about 8 KB compressed
+SHARD_MIN = SHARD_TARGET // 2
+SHARD_MAX = SHARD_TARGET * 3
+CUT_EVERY = 8
+FRAGMENT_BODY_CHARS = 900
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Deterministic gzip: no name, mtime 0."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def json_bytes(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _varint(out: bytearray, value: int) -> None:
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+
+
+def term_order(term: str) -> bytes:
+    """Sort key equal to JavaScript's string comparison (UTF-16 code units)."""
+    return term.encode("utf-16-be", "surrogatepass")
+
+
+def invert(vectors: dict[int, DocumentVector]) -> dict[str, dict[int, list[tuple[int, int, int]]]]:
+    """term → field number → [(id, frequency, length byte)] in id order."""
+    postings: dict[str, dict[int, list[tuple[int, int, int]]]] = {}
+    for doc_id in sorted(vectors):
+        vector = vectors[doc_id]
+        for number, frequencies in vector.frequencies.items():
+            length = length_to_byte(vector.lengths[number])
+            for term, tf in frequencies.items():
+                by_field = postings.get(term)
+                if by_field is None:
+                    by_field = postings[term] = {}
+                by_field.setdefault(number, []).append((doc_id, tf, length))
+    return postings
+
+
+def encode_block(by_field: dict[int, list[tuple[int, int, int]]]) -> bytes:
+    out = bytearray()
+    _varint(out, len(by_field))
+    for number in sorted(by_field):
+        items = by_field[number]
+        out.append(number)
+        _varint(out, len(items))
+        last = 0
+        for doc_id, tf, length in items:
+            _varint(out, doc_id - last)
+            _varint(out, tf)
+            out.append(length)
+            last = doc_id
+    return bytes(out)
+
+
+def _ends_shard(term: str) -> bool:
+    return hashlib.blake2b(term.encode(), digest_size=4).digest()[0] % CUT_EVERY == 0
+
+
+@dataclass(frozen=True)
+class Shard:
+    first: str
+    name: str
+    data: bytes  # gzipped
+
+
+def build_shards(blocks: Iterable[tuple[str, bytes]]) -> list[Shard]:
+    """Cut (term, block) pairs, in term order, into content-defined shards."""
+    shards: list[Shard] = []
+    current = bytearray()
+    count = 0
+    first: str | None = None
+    previous = b""
+
+    def close() -> None:
+        nonlocal current, count, first, previous
+        if first is None:
+            return
+        head = bytearray()
+        _varint(head, count)
+        data = gzip_bytes(bytes(head + current))
+        name = hashlib.sha256(data).hexdigest()[:16]
+        shards.append(Shard(first if shards else "", name, data))
+        current, count, first, previous = bytearray(), 0, None, b""
+
+    for term, block in blocks:
+        raw = term.encode("utf-8")
+        shared = 0
+        limit = min(len(raw), len(previous))
+        while shared < limit and raw[shared] == previous[shared]:
+            shared += 1
+        if first is None:
+            first = term
+        _varint(current, shared)
+        _varint(current, len(raw) - shared)
+        current += raw[shared:]
+        _varint(current, len(block))
+        current += block
+        count += 1
+        previous = raw
+        size = len(current)
+        if size >= SHARD_MAX or (size >= SHARD_MIN and _ends_shard(term)):
+            close()
+    close()
+    return shards
+
+
+def fragment(doc: SearchDocument, url: str) -> bytes:
+    body = doc.body
+    if len(body) > FRAGMENT_BODY_CHARS:
+        cut = body.rfind(" ", 0, FRAGMENT_BODY_CHARS)
+        body = body[: cut if cut > 0 else FRAGMENT_BODY_CHARS] + " …"
+    text = "\n\n".join(p for p in (doc.summary, body) if p)
+    record = {"t": doc.title, "u": url, "d": doc.date_label, "l": doc.lang, "s": doc.source,
+              "x": text}  # fmt: skip
+    return gzip_bytes(json_bytes(record))
+
+
+def fragment_path(doc_id: int) -> str:
+    return f"{SEARCH_DIR}docs/{doc_id}.bin"
+
+
+def facets_file(docs: list[SearchDocument], facets: dict) -> tuple[str, bytes]:
+    ids = [d.id for d in docs]
+    record: dict = {"ids": [b - a for a, b in zip([0, *ids[:-1]], ids, strict=True)]}
+    for kind, attribute in (("company", "company_slugs"), ("source", "source_slug"),
+                            ("tag", "tag_slugs")):  # fmt: skip
+        names = facets.get(kind, [])
+        index = {n["slug"]: i for i, n in enumerate(names)}
+        per_doc = []
+        for doc in docs:
+            value = getattr(doc, attribute)
+            slugs = (value,) if isinstance(value, str) else value
+            per_doc.append([index[s] for s in slugs if s in index])
+        record[kind] = {
+            "names": [[n["name"], n["slug"], list(n.get("aliases", ()))] for n in names],
+            "docs": per_doc,
+        }
+    data = gzip_bytes(json_bytes(record))
+    return f"{SEARCH_DIR}facets.{hashlib.sha256(data).hexdigest()[:16]}.bin", data
+
+
+def export_index(
+    docs: list[SearchDocument],
+    vectors: dict[int, DocumentVector],
+    statistics: IndexStatistics,
+    facets: dict,
+    url_of,
+    words: dict[str, str],
+) -> Iterator[tuple[str, bytes]]:
+    """Every file of the static index, as (output path, bytes)."""
+    postings = invert(vectors)
+    ordered = sorted(postings, key=term_order)
+    shards = build_shards((t, encode_block(postings[t])) for t in ordered)
+    for shard in shards:
+        yield f"{SEARCH_DIR}shards/{shard.name}.bin", shard.data
+    for doc in docs:
+        yield fragment_path(doc.id), fragment(doc, url_of(doc.path))
+    facets_path, facets_data = facets_file(docs, facets)
+    yield facets_path, facets_data
+    meta = {
+        "version": FORMAT_VERSION,
+        "n": statistics.documents,
+        "fields": [[f.name, f.group, f.boost] for f in FIELDS],
+        "b": BM25_B,
+        "k1": BM25_K1,
+        "avg": [statistics.average_length(i) for i in range(len(FIELDS))],
+        "analysis": export_tables(),
+        "shards": [[s.first, s.name] for s in shards],
+        "facets": facets_path.removeprefix(SEARCH_DIR),
+        "words": words,
+    }
+    yield META_FILE, gzip_bytes(json_bytes(meta))

@@ -1,5 +1,88 @@
-"""`site-builder serve` (not built yet)."""
+"""`site-builder serve`: a live preview with drafts on 127.0.0.1 that rebuilds on every save."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+
+PREVIEW_FOLDER = "preview"
 
 
 def register(commands) -> None:
-    """Adds nothing until the command exists."""
+    serve = commands.add_parser(
+        "serve",
+        help="preview the site with drafts on 127.0.0.1, rebuilt and reloaded on every save",
+        description="Builds with drafts into the build cache (ROOT/.cache/preview, never "
+        "output/), serves it on 127.0.0.1 and reloads open pages after each burst of saves. "
+        "Content errors show in the browser while the last good pages stay served.",
+    )
+    serve.add_argument("--root", default=".", help="site root (holds site.yaml and content/)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free)")
+    serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    serve.add_argument(
+        "--poll", action="store_true",
+        help="poll for changes instead of OS notifications (network drives, some containers)",
+    )  # fmt: skip
+    serve.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from site_builder.config import SiteConfig, load_config
+    from site_builder.preview import PreviewBuild, PreviewServer, port_in_use, prepare_pages_folder
+    from site_builder.problems import ContentErrors
+    from site_builder.watch import WATCHED, SourceWatcher
+
+    root = Path(args.root)
+    if not (root / "content").is_dir():
+        print(f"error: {root / 'content'} does not exist: is {root} a site root?", file=sys.stderr)
+        return 2
+    try:
+        cache_dir = load_config(root).cache_dir
+    except ContentErrors:
+        cache_dir = SiteConfig().cache_dir  # the preview shows the problem once it runs
+    pages = root / cache_dir / PREVIEW_FOLDER
+    prepare_pages_folder(pages)
+
+    build = PreviewBuild(root, pages, base_url="http://127.0.0.1/")
+    try:
+        server = PreviewServer(args.port, build)
+    except OSError as exc:
+        if port_in_use(exc):
+            print(f"error: port {args.port} on 127.0.0.1 is already in use: stop the other "
+                  "server or pick another port with --port N (--port 0 takes any free one)",
+                  file=sys.stderr)  # fmt: skip
+        else:
+            print(f"error: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 2
+    build.base_url = server.url
+
+    stop = threading.Event()
+    watcher = SourceWatcher(root, lambda _paths: build.rebuild(), poll=args.poll)
+    serving = threading.Thread(target=server.serve_forever, name="site-builder-serve", daemon=True)
+    previous_term = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        kind = watcher.start()
+        build.rebuild()
+        serving.start()
+        print(f"Serving {server.url} (drafts included) from {pages}", flush=True)
+        print(f"Watching {', '.join(WATCHED)} ({kind} observer); Ctrl-C to stop", flush=True)
+        if args.open:
+            import webbrowser
+
+            threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
+        build.close()
+        watcher.stop()
+        if serving.is_alive():
+            server.shutdown()
+        server.server_close()
+    print("stopped", flush=True)
+    return 0

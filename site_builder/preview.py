@@ -1,0 +1,380 @@
+"""The live preview behind `serve`: build with drafts, serve on loopback, reload the browser.
+
+- `PreviewBuild` builds the site, drafts included, into the build cache (`.cache/preview/`), never
+  into `output/`. A build that fails keeps the last good pages and records its problems.
+- `PreviewServer` serves those pages on 127.0.0.1 only. Into every HTML response (not into the
+  files) it injects a small script that listens to `/__preview/events` (Server-Sent Events):
+  a new build version reloads the page, problems show as an overlay with file, line and
+  message, and an empty list of problems removes it.
+- Requests are confined to the preview folder: `..` segments (plain or percent-encoded),
+  backslashes, NUL bytes, absolute-form targets and symlinks leading outside are refused, and
+  only `Host: 127.0.0.1` / `localhost` is answered (no DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import mimetypes
+import os
+import re
+import secrets
+import shutil
+import sys
+import threading
+import traceback
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote
+
+from site_builder.problems import ContentErrors, Problem
+
+HOST = "127.0.0.1"
+CLIENT_PATH = "/__preview/client.js"
+EVENTS_PATH = "/__preview/events"
+OVERLAY_ID = "site-builder-preview-overlay"
+KEEPALIVE_SECONDS = 15.0
+
+CLIENT_JS = """\
+// site-builder preview: reload on a new build, show content problems as an overlay.
+(() => {
+  const version = document.currentScript.dataset.version;
+  const OVERLAY = "__OVERLAY_ID__";
+  function show(problems) {
+    let box = document.getElementById(OVERLAY);
+    if (!problems.length) {
+      if (box) box.remove();
+      return;
+    }
+    if (!box) {
+      box = document.createElement("section");
+      box.id = OVERLAY;
+      box.setAttribute("role", "alert");
+      Object.assign(box.style, {
+        position: "fixed", inset: "0 0 auto 0", maxHeight: "60vh", overflow: "auto",
+        zIndex: "2147483647", margin: "0", padding: "1em 1.5em", background: "#fff1f0",
+        color: "#5c0000", borderBottom: "4px solid #c00", font: "14px/1.5 monospace",
+        boxShadow: "0 4px 16px rgba(0,0,0,.3)",
+      });
+      document.body.append(box);
+    }
+    const title = document.createElement("p");
+    title.style.fontWeight = "bold";
+    title.textContent = problems.length + (problems.length > 1 ? " problems" : " problem") +
+      " in the content: the last good pages stay served until it is fixed.";
+    const list = document.createElement("ul");
+    for (const p of problems) {
+      const item = document.createElement("li");
+      const where = document.createElement("strong");
+      where.className = "where";
+      where.textContent = p.line ? `${p.file}:${p.line}` : p.file;
+      const what = document.createElement("span");
+      what.className = "message";
+      what.textContent = (p.field ? ` [${p.field}] ` : " ") + p.message;
+      item.append(where, what);
+      list.append(item);
+    }
+    box.replaceChildren(title, list);
+  }
+  const events = new EventSource("__EVENTS_PATH__");
+  events.addEventListener("state", (event) => {
+    const state = JSON.parse(event.data);
+    if (state.version !== version) {
+      events.close();
+      location.reload();
+      return;
+    }
+    show(state.problems);
+  });
+})();
+""".replace("__OVERLAY_ID__", OVERLAY_ID).replace("__EVENTS_PATH__", EVENTS_PATH)
+
+
+@dataclass(frozen=True)
+class PreviewState:
+    """What the browser is told: the version of the pages served and the current problems.
+    `generation` grows with every new state, so listeners know what they have not seen."""
+
+    generation: int
+    version: str
+    problems: tuple[Problem, ...]
+    built: bool  # whether a build ever succeeded (there are pages to serve)
+
+    def event(self) -> str:
+        problems = [
+            {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+            for p in self.problems
+        ]
+        return json.dumps({"version": self.version, "problems": problems}, ensure_ascii=False)
+
+
+class PreviewBuild:
+    """Builds `root` with drafts into `pages` and publishes the outcome as a `PreviewState`."""
+
+    def __init__(self, root: Path, pages: Path, base_url: str, log=sys.stderr):
+        self.root = root
+        self.pages = pages
+        self.base_url = base_url
+        self.log = log
+        self._token = secrets.token_hex(4)  # a restarted server reloads every open page
+        self._builds = 0
+        self._lock = threading.Condition()
+        self._state = PreviewState(0, f"{self._token}-0", (), pages.is_dir())
+        self._closed = False
+
+    @property
+    def state(self) -> PreviewState:
+        with self._lock:
+            return self._state
+
+    def rebuild(self) -> PreviewState:
+        """Build once. Success with changed files → a new version (open pages reload); success
+        with nothing changed → same version, problems cleared; failure → same version (the last
+        good pages stay), problems set."""
+        from site_builder.build import build_site
+
+        problems: tuple[Problem, ...] = ()
+        changed = False
+        try:
+            summary = build_site(self.root, output=self.pages, base_url=self.base_url, drafts=True)
+            report = summary.report
+            changed = bool(report.written or report.removed) or not self.state.built
+            print(f"rebuilt: {summary.line()}", file=self.log, flush=True)
+        except ContentErrors as errors:
+            problems = errors.problems
+        except Exception as exc:  # a template error must not stop the preview
+            problems = (_problem_of(exc, self.root),)
+            if problems[0].file == "build":
+                traceback.print_exc(file=self.log)
+        if problems:
+            n = len(problems)
+            kept = "still serving the last good pages" if self.state.built else "nothing to serve"
+            print(f"{n} problem{'s' * (n != 1)}; {kept} until fixed:", file=self.log, flush=True)
+            for problem in problems:
+                print(f"  {problem}", file=self.log, flush=True)
+        with self._lock:
+            old = self._state
+            if changed:
+                self._builds += 1
+            self._state = PreviewState(
+                old.generation + 1,
+                f"{self._token}-{self._builds}",
+                problems,
+                old.built or (not problems),
+            )
+            self._lock.notify_all()
+            return self._state
+
+    def wait(self, seen: int, timeout: float) -> PreviewState | None:
+        """The state once its generation passes `seen` (None after `timeout` or on close)."""
+        with self._lock:
+            self._lock.wait_for(lambda: self._state.generation > seen or self._closed, timeout)
+            if self._closed or self._state.generation <= seen:
+                return None
+            return self._state
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        """Wake every listener so event streams end."""
+        with self._lock:
+            self._closed = True
+            self._lock.notify_all()
+
+
+def _problem_of(exc: Exception, root: Path) -> Problem:
+    """A located problem for a template error, or a generic one for anything else."""
+    import jinja2
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = exc.filename or exc.name or "templates"
+        with contextlib.suppress(ValueError, OSError):
+            where = Path(where).resolve().relative_to(root.resolve()).as_posix()
+        return Problem(where, exc.lineno, None, f"template error: {exc.message}")
+    if isinstance(exc, jinja2.TemplateError):
+        return Problem("templates", None, None, f"template error: {exc}")
+    return Problem("build", None, None, f"{type(exc).__name__}: {exc}")
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """An HTTP server on 127.0.0.1 serving `build.pages` with the live-reload script."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, port: int, build: PreviewBuild):
+        self.build = build
+        super().__init__((HOST, port), PreviewHandler)
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}/"
+
+
+_UNSAFE_RAW = re.compile(r"\\|%5c|%00", re.IGNORECASE)
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    server_version = "site-builder-preview"
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, format, *args):
+        pass  # the terminal shows builds, not every request
+
+    def do_GET(self) -> None:
+        self._answer(head=False)
+
+    def do_HEAD(self) -> None:
+        self._answer(head=True)
+
+    def _answer(self, head: bool) -> None:
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
+        if host not in {"127.0.0.1", "localhost"}:
+            return self._plain(HTTPStatus.BAD_REQUEST, "unexpected Host header", head)
+        target = self.path
+        if not target.startswith("/") or target.startswith("//"):
+            return self._plain(HTTPStatus.BAD_REQUEST, "bad request target", head)
+        raw_path, _, query = target.partition("?")
+        raw_path = raw_path.partition("#")[0]
+        if raw_path == EVENTS_PATH and not head:
+            return self._events()
+        if raw_path == CLIENT_PATH:
+            return self._send(HTTPStatus.OK, CLIENT_JS.encode(), "text/javascript", head)
+        file = self._file_for(raw_path)
+        if file is None:
+            return self._plain(HTTPStatus.FORBIDDEN, "outside the site", head)
+        state = self.server.build.state
+        if not state.built:
+            page = _waiting_page(state)
+            return self._send(HTTPStatus.SERVICE_UNAVAILABLE, page, "text/html", head)
+        if file.is_dir():
+            if not raw_path.endswith("/"):
+                location = raw_path + "/" + (f"?{query}" if query else "")
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return None
+            file = file / "index.html"
+        if file.is_file():
+            return self._send_file(HTTPStatus.OK, file, head)
+        not_found = self._pages() / "404.html"
+        if not_found.is_file():
+            return self._send_file(HTTPStatus.NOT_FOUND, not_found, head)
+        return self._plain(HTTPStatus.NOT_FOUND, "not found", head)
+
+    def _pages(self) -> Path:
+        return self.server.build.pages
+
+    def _file_for(self, raw_path: str) -> Path | None:
+        """The file a URL path names inside the preview folder, or None when it would leave
+        the folder (by `..`, an encoded separator, a NUL byte or a symlink)."""
+        if _UNSAFE_RAW.search(raw_path):
+            return None
+        decoded = unquote(raw_path, errors="strict") if "%" in raw_path else raw_path
+        if "\\" in decoded or "\x00" in decoded:
+            return None
+        segments = decoded.split("/")
+        if any(segment in {".", ".."} for segment in segments):
+            return None
+        base = self._pages().resolve()
+        candidate = base.joinpath(*[s for s in segments if s])
+        try:
+            resolved = candidate.resolve()
+        except (OSError, RuntimeError):
+            return None
+        if resolved != base and not resolved.is_relative_to(base):
+            return None
+        return candidate
+
+    def _send_file(self, status: HTTPStatus, file: Path, head: bool) -> None:
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        try:
+            data = file.read_bytes()
+        except OSError:  # replaced by a build between the check and the read
+            return self._plain(HTTPStatus.SERVICE_UNAVAILABLE, "rebuilding, retry", head)
+        if kind == "text/html":
+            data = inject_client(data, self.server.build.state.version)
+        self._send(status, data, kind, head)
+
+    def _send(self, status: HTTPStatus, data: bytes, kind: str, head: bool) -> None:
+        text = kind.startswith("text/") or kind in {"application/xml", "application/json"}
+        self.send_response(status)
+        self.send_header("Content-Type", f"{kind}; charset=utf-8" if text else kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
+
+    def _plain(self, status: HTTPStatus, message: str, head: bool) -> None:
+        self._send(status, f"{status.value} {message}\n".encode(), "text/plain", head)
+
+    def _events(self) -> None:
+        """A Server-Sent Events stream: the current state at once, then every new one."""
+        build = self.server.build
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            state: PreviewState | None = build.state
+            seen = -1
+            while not build.closed:
+                if state is None:
+                    self.wfile.write(b": keep-alive\n\n")
+                else:
+                    self.wfile.write(f"event: state\ndata: {state.event()}\n\n".encode())
+                    seen = state.generation
+                self.wfile.flush()
+                state = build.wait(seen, KEEPALIVE_SECONDS)
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError):
+            pass
+        self.close_connection = True
+
+
+def inject_client(page: bytes, version: str) -> bytes:
+    """`page` with the live-reload script before its last `</body>` (or at its end)."""
+    tag = (f'<script src="{CLIENT_PATH}" data-version="{html.escape(version)}"></script>').encode()
+    at = page.lower().rfind(b"</body>")
+    if at < 0:
+        return page + tag
+    return page[:at] + tag + page[at:]
+
+
+def _waiting_page(state: PreviewState) -> bytes:
+    """What is served before any build succeeded: the overlay says why."""
+    page = (
+        b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        b"<title>site-builder preview</title></head><body>"
+        b"<p>The site could not be built yet; fix the problems shown above.</p></body></html>"
+    )
+    return inject_client(page, state.version)
+
+
+def prepare_pages_folder(pages: Path) -> None:
+    """Create the preview folder's parent; remove what an interrupted build left staged."""
+    pages.parent.mkdir(parents=True, exist_ok=True)
+    staging = pages.parent / f".{pages.name}.staging"
+    if staging.exists():
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def port_in_use(exc: OSError) -> bool:
+    import errno
+
+    return exc.errno in {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)} or (
+        os.name == "nt" and getattr(exc, "winerror", None) == 10048
+    )

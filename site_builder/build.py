@@ -1,22 +1,38 @@
-"""The build pipeline end to end: load → model → plan → render → write."""
+"""The build pipeline end to end: load → model → plan → render → write.
+
+With the build cache, a build reads only the content files that changed, renders only the
+pages whose fingerprint changed, and writes only the files whose bytes changed; the result is
+byte for byte what a clean build gives.
+"""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder import urls
+from site_builder import __version__, urls
 from site_builder.archive import Archive, build_archive
+from site_builder.cache import BuildCache, CacheState, OutputRecord
 from site_builder.config import SiteConfig, load_config
 from site_builder.feeds import render_feed
+from site_builder.fingerprint import digest
 from site_builder.load import LoadResult, load_site
+from site_builder.outputs import produce_files, produce_pages, unchanged
 from site_builder.plan import PagePlan, plan_feeds, plan_pages
 from site_builder.problems import ContentErrors, Problem
 from site_builder.render import Renderer, collect_assets, templates_dir
+from site_builder.search.publish import publish_search
 from site_builder.sitemap import render_robots, render_sitemaps
 from site_builder.write import OutputTransaction, WriteReport, check_output_location
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -41,36 +57,6 @@ def _n(count: int, word: str) -> str:
     return f"{count} {word}{'s' * (count != 1)}"
 
 
-Progress = Callable[[str, int, int], None]
-
-
-def _no_progress(stage: str, done: int, total: int) -> None:
-    pass
-
-
-def collisions(loaded: LoadResult, pages: list[PagePlan]) -> list[Problem]:
-    """Two articles (or an article and another page) that would write the same file."""
-    by_path: dict[str, PagePlan] = {}
-    problems = []
-    for page in pages:
-        other = by_path.get(page.path)
-        if other is None:
-            by_path[page.path] = page
-            continue
-        mine = page.body_of or f"the page {page.title!r}"
-        theirs = other.body_of or f"the page {other.title!r}"
-        problems.append(
-            Problem(
-                page.body_of or other.body_of or "content",
-                None,
-                "slug",
-                f"{mine} and {theirs} would both be written to {urls.file_of(page.path)}: "
-                "change the title or set a different 'slug'",
-            )
-        )
-    return problems
-
-
 @dataclass(frozen=True)
 class SitePlan:
     """Everything known about the site before anything is rendered."""
@@ -83,16 +69,66 @@ class SitePlan:
     problems: tuple[Problem, ...]
 
 
-def plan_site(root: Path, base_url: str | None = None, drafts: bool = False) -> SitePlan:
+def collisions(pages: list[PagePlan]) -> list[Problem]:
+    """Two articles (or an article and another page) that would write the same file."""
+    by_path: dict[str, PagePlan] = {}
+    problems = []
+    for page in pages:
+        other = by_path.get(page.path)
+        if other is None:
+            by_path[page.path] = page
+            continue
+        mine = page.body_of or f"the page {page.title!r}"
+        theirs = other.body_of or f"the page {other.title!r}"
+        first, second = sorted([theirs, mine])
+        problems.append(
+            Problem(
+                page.body_of or other.body_of or "content",
+                None,
+                "slug",
+                f"{first} and {second} would both be written to {urls.file_of(page.path)}: "
+                "change the title or set a different 'slug'",
+            )
+        )
+    return problems
+
+
+def plan_site(
+    root: Path,
+    base_url: str | None = None,
+    drafts: bool = False,
+    cache: BuildCache | None = None,
+    progress: Progress = _no_progress,
+) -> SitePlan:
     """Load, validate, model and plan the site; collect every problem instead of stopping."""
     config: SiteConfig = load_config(root, base_url)
-    loaded = load_site(root, config, drafts=drafts)
+    loaded = load_site(root, config, drafts=drafts, cache=cache, progress=progress)
     problems = list(loaded.problems)
     archive, archive_problems = build_archive(loaded.articles, loaded.registry, config)
     problems += archive_problems
     pages = plan_pages(archive, config)
-    problems += collisions(loaded, pages)
+    problems += collisions(pages)
     return SitePlan(root, config, loaded, archive, pages, tuple(sorted(problems)))
+
+
+def _input_signature(root: Path, config: SiteConfig, drafts: bool, template_root: Path) -> bytes:
+    """A cheap digest of every input's stat: equal signatures mean nothing changed."""
+    from site_builder.load import content_stats
+
+    stats: list[object] = [__version__, config, drafts, str(template_root)]
+    stats.append(sorted(content_stats(root).items()))
+    watched = [root / "site.yaml", root / "content" / "companies.yaml"]
+    watched += sorted(p for p in template_root.rglob("*") if p.is_file())
+    package = Path(__file__).resolve().parent
+    watched += sorted(package.rglob("*.py"))
+    for path in watched:
+        try:
+            st = path.stat()
+            stats.append((str(path), st.st_size, st.st_mtime_ns))
+        except OSError:
+            stats.append((str(path), None))
+    stats.append(os.environ.get("SOURCE_DATE_EPOCH"))
+    return digest(*stats)
 
 
 def build_site(
@@ -101,6 +137,7 @@ def build_site(
     base_url: str | None = None,
     drafts: bool = False,
     progress: Progress = _no_progress,
+    use_cache: bool = True,
 ) -> BuildSummary:
     """Build the site at `root` into `output` (default `root/output`).
 
@@ -109,38 +146,69 @@ def build_site(
     started = time.perf_counter()
     output = output if output is not None else root / "output"
     check_output_location(root, output)
-    site = plan_site(root, base_url, drafts)
+    config = load_config(root, base_url)
+    cache = BuildCache(root / config.cache_dir) if use_cache else None
+    try:
+        return _build(root, output, base_url, drafts, progress, cache, config, started)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _build(root, output, base_url, drafts, progress, cache, config, started) -> BuildSummary:
+    previous = cache.state if cache is not None else CacheState()
+    template_root = templates_dir(root)
+    signature = _input_signature(root, config, drafts, template_root)
+    target = str(output.resolve())
+    if (
+        previous.extra.get("signature") == signature
+        and previous.extra.get("output") == target
+        and all(
+            unchanged(p, r.fingerprint, previous.outputs, output)
+            for p, r in previous.outputs.items()
+        )
+    ):
+        n = len(previous.outputs)
+        report = WriteReport((), (), (), n)
+        return BuildSummary(previous.extra["articles"], previous.extra["pages"], n, report,
+                            time.perf_counter() - started)  # fmt: skip
+
+    site = plan_site(root, base_url, drafts, cache, progress)
     if site.problems:
         raise ContentErrors(site.problems)
-    config, loaded, archive, pages = site.config, site.loaded, site.archive, site.pages
+    loaded, archive, pages = site.loaded, site.archive, site.pages
 
-    template_root = templates_dir(root)
     assets = collect_assets(template_root)
     renderer = Renderer(template_root, config, assets)
-    feeds = plan_feeds(archive, config)
+    environment = digest(__version__, config, renderer.template_sources(), assets)
+    known = previous.outputs if previous.extra.get("output") == target else {}
     transaction = OutputTransaction(output)
     try:
-        total = len(pages)
-        for n, page in enumerate(pages, 1):
-            body = loaded.bodies.get_path(page.body_of) if page.body_of else None
-            transaction.put(urls.file_of(page.path), renderer.render(page, body))
-            if n % 200 == 0 or n == total:
-                progress("pages", n, total)
-        for feed in feeds:
-            transaction.put(feed.path, render_feed(feed, config))
-        for asset in assets:
-            transaction.put(asset.path, asset.data)
-        for path, data in render_sitemaps([p.path for p in pages], config).items():
-            transaction.put(path, data)
-        transaction.put("robots.txt", render_robots(config))
-        from site_builder.search.publish import publish_search
-
-        for path, data in publish_search(root, config, archive, loaded.bodies):
-            transaction.put(path, data)
+        produced = produce_pages(
+            pages, renderer, loaded.bodies, environment, known, transaction, progress
+        )
+        fingerprints = dict(produced.fingerprints)
+        for feed in plan_feeds(archive, config):
+            fp = digest(environment, feed)
+            fingerprints[feed.path] = fp
+            if unchanged(feed.path, fp, known, output):
+                transaction.keep(feed.path)
+            else:
+                transaction.put(feed.path, render_feed(feed, config))
+        others = [
+            ((a.path, a.data) for a in assets),
+            render_sitemaps([p.path for p in pages], config).items(),
+            [("robots.txt", render_robots(config))],
+            publish_search(root, config, archive, loaded.bodies),
+        ]
+        for files in others:
+            fingerprints.update(produce_files(files, transaction))
     except BaseException:
         transaction.abort()
         raise
     report = transaction.commit()
+    if cache is not None:
+        _remember(cache, output, target, signature, fingerprints, known, report, archive, pages)
     return BuildSummary(
         articles=len(archive.articles),
         pages=len(pages),
@@ -148,3 +216,28 @@ def build_site(
         report=report,
         seconds=time.perf_counter() - started,
     )
+
+
+def _remember(cache, output, target, signature, fingerprints, known, report, archive, pages):
+    """Record what every output was made from and its stat, for the next build."""
+    touched = set(report.added) | set(report.changed)
+    outputs: dict[str, OutputRecord] = {}
+    for path, fp in fingerprints.items():
+        old = known.get(path)
+        if old is not None and old.fingerprint == fp and path not in touched:
+            outputs[path] = old
+            continue
+        try:
+            st = os.stat(output / path)
+        except OSError:
+            continue
+        outputs[path] = OutputRecord(fp, st.st_size, st.st_mtime_ns)
+    state = cache.state
+    state.outputs = outputs
+    state.extra = {
+        "signature": signature,
+        "output": target,
+        "articles": len(archive.articles),
+        "pages": len(pages),
+    }
+    cache.save(state)

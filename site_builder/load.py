@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from site_builder.cache import (
+    BuildCache,
+    CacheState,
+    SourceRecord,
+    open_bodies,
+    pack_body,
+    unpack_body,
+)
 from site_builder.config import SiteConfig
 from site_builder.dates import DateError, parse_date
 from site_builder.frontmatter import FrontMatterError, split_front_matter
@@ -29,6 +39,8 @@ KNOWN_FIELDS = (
     "title", "date", "source", "companies", "tags", "lang", "summary", "url", "slug", "draft",
 )  # fmt: skip
 REQUIRED_FIELDS = ("title", "date", "source", "companies")
+# Bump when parsing would give a different result for the same bytes and settings.
+PARSER_VERSION = 1
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -47,22 +59,42 @@ class LoadResult:
     registry: CompanyRegistry
     problems: tuple[Problem, ...]
     bodies: BodyStore = field(compare=False, repr=False)
+    changed: tuple[str, ...] = ()  # content files parsed anew by this load
 
 
 class BodyStore:
-    """Rendered article bodies by article path."""
+    """Rendered article bodies by article path: in memory, or in the build cache's database.
 
-    def __init__(self, bodies: dict[str, RenderedBody] | None = None):
-        self._bodies = dict(bodies or {})
+    Each process opens its own database handle, so forked render workers can read bodies.
+    """
+
+    def __init__(
+        self, keys: dict[str, str], memory: dict[str, RenderedBody], db_path: Path | None = None
+    ):
+        self._keys = keys  # article path → body key
+        self._memory = memory  # body key → body, when there is no database
+        self._db_path = db_path
+        self._db = None
+        self._pid = 0
 
     def get(self, article: Article) -> RenderedBody:
-        return self._bodies[article.path]
+        return self.get_path(article.path)
 
     def get_path(self, path: str) -> RenderedBody:
-        return self._bodies[path]
+        key = self._keys[path]
+        body = self._memory.get(key)
+        if body is not None:
+            return body
+        if self._db is None or self._pid != os.getpid():
+            self._db, self._pid = open_bodies(self._db_path), os.getpid()
+        row = self._db.execute("SELECT data FROM bodies WHERE hash = ?", (key,)).fetchone()
+        return unpack_body(row[0])
+
+    def key(self, path: str) -> str:
+        return self._keys[path]
 
     def __contains__(self, path: str) -> bool:
-        return path in self._bodies
+        return path in self._keys
 
 
 def content_files(root: Path) -> list[str]:
@@ -70,15 +102,28 @@ def content_files(root: Path) -> list[str]:
 
     Hidden files and folders (starting with `.`) are skipped.
     """
-    base = root / CONTENT_DIR
-    found = []
-    for path in base.rglob("*.md"):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
+    return sorted(content_stats(root))
+
+
+def content_stats(root: Path) -> dict[str, tuple[int, int]]:
+    """Every Markdown file under `root/content` → (size, mtime in ns)."""
+    found: dict[str, tuple[int, int]] = {}
+    stack = [(root / CONTENT_DIR, CONTENT_DIR)]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
             continue
-        if path.is_file():
-            found.append(rel.as_posix())
-    return sorted(found)
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=True):
+                stack.append((Path(entry.path), f"{rel}/{entry.name}"))
+            elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=True):
+                st = entry.stat()
+                found[f"{rel}/{entry.name}"] = (st.st_size, st.st_mtime_ns)
+    return found
 
 
 def parse_file(relpath: str, raw: bytes, config: SiteConfig) -> ParsedFile:
@@ -284,17 +329,111 @@ def load_registry(root: Path) -> tuple[CompanyRegistry, list[Problem]]:
     return parse_registry(fm.data, lines)
 
 
+def parse_settings_key(config: SiteConfig) -> str:
+    """What parsing depends on besides a file's bytes."""
+    return f"{PARSER_VERSION}|{config.language}|{config.timezone}|{config.allow_raw_html}"
+
+
+def _parse_job(job: tuple[Path, str, SiteConfig]) -> tuple[str, int, int, str, ParsedFile]:
+    root, relpath, config = job
+    path = root / relpath
+    st = path.stat()
+    raw = path.read_bytes()
+    return relpath, st.st_size, st.st_mtime_ns, _hash(raw), parse_file(relpath, raw, config)
+
+
+def _hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+# Parsing in worker processes pays off past this many files.
+PARALLEL_FROM = 64
+
+
 def load_site(
-    root: Path, config: SiteConfig, drafts: bool = False, files: Iterable[str] | None = None
+    root: Path,
+    config: SiteConfig,
+    drafts: bool = False,
+    files: Iterable[str] | None = None,
+    cache: BuildCache | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> LoadResult:
-    """Load and validate every content file and the registry; collect every problem."""
+    """Load and validate every content file and the registry; collect every problem.
+
+    With a `cache`, a file whose size and mtime (or, failing that, content hash) did not change
+    is not parsed again, and bodies are kept in the cache's database instead of memory.
+    """
     registry, problems = load_registry(root)
+    stats = content_stats(root)
+    if files is not None:
+        stats = {f: stats.get(f, (0, 0)) for f in files}
+    settings = parse_settings_key(config)
+    state = cache.state if cache is not None else CacheState()
+    known = state.sources if state.key == settings else {}
+    fresh_cutoff = time.time_ns() - 2_000_000_000  # mtimes this recent may hide a second edit
+
+    records: dict[str, SourceRecord] = {}
+    todo: list[str] = []
+    for relpath, (size, mtime) in sorted(stats.items()):
+        old = known.get(relpath)
+        if old is not None and (old.size, old.mtime_ns) == (size, mtime) and mtime < fresh_cutoff:
+            records[relpath] = old
+        else:
+            todo.append(relpath)
+
+    memory: dict[str, RenderedBody] = {}
+    db = cache.bodies() if cache is not None else None
+    changed: list[str] = []
+    jobs = [(root, relpath, config) for relpath in todo]
+    if db is not None:
+        db.execute("BEGIN")
+    for n, (relpath, size, mtime, digest, parsed) in enumerate(_run_parse(jobs), 1):
+        old = known.get(relpath)
+        if old is not None and old.content_hash == digest:
+            records[relpath] = SourceRecord(size, mtime, digest, old.parsed)
+            continue
+        changed.append(relpath)
+        if parsed.body is not None:
+            key = f"{digest}:{_hash(settings.encode())[:16]}"
+            if db is not None:
+                db.execute(
+                    "INSERT OR REPLACE INTO bodies (hash, data) VALUES (?, ?)",
+                    (key, pack_body(parsed.body)),
+                )
+            else:
+                memory[key] = parsed.body
+        records[relpath] = SourceRecord(size, mtime, digest, replace(parsed, body=None))
+        if progress is not None and (n % 200 == 0 or n == len(jobs)):
+            progress("reading", n, len(jobs))
+
+    if db is not None:
+        db.execute("COMMIT")
     articles: list[Article] = []
-    bodies: dict[str, RenderedBody] = {}
-    for relpath in files if files is not None else content_files(root):
-        parsed = parse_file(relpath, (root / relpath).read_bytes(), config)
+    keys: dict[str, str] = {}
+    body_suffix = _hash(settings.encode())[:16]
+    for relpath, record in sorted(records.items()):
+        parsed = record.parsed
         problems.extend(parsed.problems)
         if parsed.article is not None and (drafts or not parsed.article.draft):
             articles.append(parsed.article)
-            bodies[relpath] = parsed.body
-    return LoadResult(tuple(articles), registry, tuple(sorted(problems)), BodyStore(bodies))
+            keys[relpath] = f"{record.content_hash}:{body_suffix}"
+    if cache is not None:
+        state.key = settings
+        state.sources = records
+    return LoadResult(
+        tuple(articles),
+        registry,
+        tuple(sorted(problems)),
+        BodyStore(keys, memory, cache.bodies_path if cache is not None else None),
+        tuple(changed),
+    )
+
+
+def _run_parse(jobs):
+    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        yield from map(_parse_job, jobs)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+        yield from pool.map(_parse_job, jobs, chunksize=32)

@@ -1,0 +1,127 @@
+"""The build cache (`<root>/.cache/` by default): safe to delete, never published.
+
+It remembers, between builds:
+- for every content file, its size, mtime and content hash, and what parsing it gave;
+- rendered article bodies, by content hash (SQLite, so memory does not hold the archive's text);
+- for every output file, the fingerprint of everything it was made from, and its size and
+  mtime when written, so an unchanged page is neither rendered nor rewritten.
+
+Anything unreadable or from another version is ignored: the build then starts cold.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import pickle
+import sqlite3
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from site_builder import __version__
+from site_builder.markup import RenderedBody
+
+FORMAT = 1
+
+
+@dataclass
+class SourceRecord:
+    """What one content file gave last time."""
+
+    size: int
+    mtime_ns: int
+    content_hash: str
+    parsed: object  # load.ParsedFile without its body
+
+
+@dataclass
+class OutputRecord:
+    """What an output file was made from, and its stat when written."""
+
+    fingerprint: bytes
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class CacheState:
+    key: str = ""
+    sources: dict[str, SourceRecord] = field(default_factory=dict)
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class BuildCache:
+    """Opened for one build; `save()` records the state of a successful build."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        self._lock = open(directory / "lock", "a+")  # noqa: SIM115 - held for the build
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        self.state = self._load_state()
+        self._bodies: sqlite3.Connection | None = None
+
+    @property
+    def _state_file(self) -> Path:
+        return self.directory / "state.pickle"
+
+    def _load_state(self) -> CacheState:
+        try:
+            with open(self._state_file, "rb") as f:
+                version, state = pickle.load(f)
+            if version == (FORMAT, __version__) and isinstance(state, CacheState):
+                return state
+        except Exception:  # any unreadable cache means a cold build
+            pass
+        return CacheState()
+
+    def save(self, state: CacheState) -> None:
+        tmp = self._state_file.with_suffix(".tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(((FORMAT, __version__), state), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self._state_file)
+        self.state = state
+
+    # -- rendered bodies -----------------------------------------------------------------------
+    @property
+    def bodies_path(self) -> Path:
+        return self.directory / "bodies.sqlite"
+
+    def bodies(self) -> sqlite3.Connection:
+        if self._bodies is None:
+            self._bodies = open_bodies(self.bodies_path)
+        return self._bodies
+
+    def close(self) -> None:
+        if self._bodies is not None:
+            self._bodies.commit()
+            self._bodies.close()
+            self._bodies = None
+        with contextlib.suppress(OSError):
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
+
+
+def open_bodies(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS bodies (hash TEXT PRIMARY KEY, data BLOB)")
+    except sqlite3.DatabaseError:
+        db.close()
+        path.unlink(missing_ok=True)
+        return open_bodies(path)
+    return db
+
+
+def pack_body(body: RenderedBody) -> bytes:
+    return zlib.compress(pickle.dumps((body.html, body.text), protocol=5), 1)
+
+
+def unpack_body(data: bytes) -> RenderedBody:
+    html, text = pickle.loads(zlib.decompress(data))
+    return RenderedBody(html, text)

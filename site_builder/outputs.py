@@ -1,0 +1,135 @@
+"""Produce every output file of the site: fingerprint it, skip it when the cache shows it is
+unchanged, else render it (in worker processes when there are many) and hand it to the writer.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from site_builder import urls
+from site_builder.cache import OutputRecord
+from site_builder.fingerprint import Memo, digest
+from site_builder.load import BodyStore
+from site_builder.plan import PagePlan
+from site_builder.render import Renderer
+from site_builder.write import OutputTransaction
+
+# Rendering in worker processes pays off past this many pages.
+PARALLEL_FROM = 400
+
+
+@dataclass(frozen=True)
+class Produced:
+    """What `produce_pages` did: fingerprints of every page, and which were rendered."""
+
+    fingerprints: dict[str, bytes]
+    rendered: int
+
+
+def page_fingerprint(page: PagePlan, environment: bytes, bodies: BodyStore, memo: Memo) -> bytes:
+    parts: list[object] = [environment, page.path, page.template, page.title, page.body_of]
+    for key, value in page.context.items():
+        if isinstance(value, tuple) and value and not isinstance(value[0], str):
+            parts.append((key, tuple(memo.of(v) for v in value)))
+        else:
+            parts.append((key, value))
+    if page.body_of is not None:
+        parts.append(bodies.key(page.body_of))
+    return digest(*parts)
+
+
+def unchanged(path: str, fingerprint: bytes, previous: dict[str, OutputRecord], output: Path):
+    """True when `output/path` holds what `fingerprint` describes, untouched since written."""
+    old = previous.get(path)
+    if old is None or old.fingerprint != fingerprint:
+        return False
+    try:
+        st = os.stat(output / path)
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns) == (old.size, old.mtime_ns)
+
+
+def produce_pages(
+    pages: list[PagePlan],
+    renderer: Renderer,
+    bodies: BodyStore,
+    environment: bytes,
+    previous: dict[str, OutputRecord],
+    transaction: OutputTransaction,
+    progress: Callable[[str, int, int], None],
+) -> Produced:
+    memo = Memo()
+    fingerprints: dict[str, bytes] = {}
+    todo: list[PagePlan] = []
+    for page in pages:
+        path = urls.file_of(page.path)
+        fp = page_fingerprint(page, environment, bodies, memo)
+        fingerprints[path] = fp
+        if unchanged(path, fp, previous, transaction.output):
+            transaction.keep(path)
+        else:
+            todo.append(page)
+    total = len(todo)
+    for n, (page, data) in enumerate(_render_all(todo, renderer, bodies), 1):
+        transaction.put(urls.file_of(page.path), data)
+        if n % 200 == 0 or n == total:
+            progress("pages", n, total)
+    return Produced(fingerprints, total)
+
+
+def _render_all(
+    pages: list[PagePlan], renderer: Renderer, bodies: BodyStore
+) -> Iterator[tuple[PagePlan, bytes]]:
+    workers = os.cpu_count() or 1
+    if len(pages) < PARALLEL_FROM or workers < 2:
+        for page in pages:
+            yield page, _render_one(renderer, bodies, page)
+        return
+    import multiprocessing
+
+    # Forked workers inherit the renderer and the plans; each opens its own database handle.
+    global _WORKER
+    _WORKER = (renderer, bodies, pages)
+    context = multiprocessing.get_context("fork")
+    chunks = _chunks(len(pages), workers * 8)
+    with context.Pool(workers) as pool:
+        for start, rendered in zip(
+            (c[0] for c in chunks), pool.imap(_worker_render, chunks), strict=True
+        ):
+            for offset, data in enumerate(rendered):
+                yield pages[start + offset], data
+    _WORKER = None
+
+
+_WORKER: tuple[Renderer, BodyStore, list[PagePlan]] | None = None
+
+
+def _chunks(total: int, count: int) -> list[tuple[int, int]]:
+    size = max(1, -(-total // count))
+    return [(i, min(i + size, total)) for i in range(0, total, size)]
+
+
+def _worker_render(bounds: tuple[int, int]) -> list[bytes]:
+    renderer, bodies, pages = _WORKER
+    return [_render_one(renderer, bodies, p) for p in pages[bounds[0] : bounds[1]]]
+
+
+def _render_one(renderer: Renderer, bodies: BodyStore, page: PagePlan) -> bytes:
+    body = bodies.get_path(page.body_of) if page.body_of else None
+    return renderer.render(page, body)
+
+
+def produce_files(
+    files: Iterable[tuple[str, bytes]], transaction: OutputTransaction
+) -> dict[str, bytes]:
+    """Files made without templates (sitemap, assets, search index): the writer skips
+    unchanged bytes. Returns their fingerprints (a digest of their bytes)."""
+    fingerprints = {}
+    for path, data in files:
+        transaction.put(path, data)
+        fingerprints[path] = digest(data)
+    return fingerprints

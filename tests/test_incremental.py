@@ -1,0 +1,141 @@
+"""An incremental build gives exactly the bytes of a clean build, whatever the author did."""
+
+import itertools
+import os
+import shutil
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from site_builder.build import build_site
+from support.sites import article, snapshot, write_site
+
+COMPANIES = ["[HPE]", "[Dell]", "[HPE, Dell]", "[Hewlett Packard Enterprise]", "[IBM]"]
+TITLES = ["Rachat", "Licenciements", "Résultats", "Nouveau produit", "Procès", "Usine"]
+DATES = ["2019", "2020-10", "2020-10-01", "2020-10-02", "2021-03-05T10:00:00"]
+
+operations = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "edit", "rename", "delete", "registry", "template"]),
+        st.integers(0, 50),
+        st.sampled_from(TITLES),
+        st.sampled_from(DATES),
+        st.sampled_from(COMPANIES),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+_clock = itertools.count(1_000_000_000)
+
+
+def touch(path):
+    """Give an edited file a distinct mtime in the past, as a real edit a while ago would."""
+    stamp = next(_clock) * 1_000_000_000
+    os.utime(path, ns=(stamp, stamp))
+
+
+def apply(root, op):
+    kind, n, title, date, companies = op
+    files = sorted((root / "content").glob("*.md"))
+    if kind == "add" or not files:
+        path = root / "content" / f"a{n}-{len(files)}.md"
+        if path.exists():
+            return
+        write_site(root, {f"content/{path.name}": article(title=f"{title} {n}", date=date,
+                                                           companies=companies)})  # fmt: skip
+        touch(path)
+    elif kind == "edit":
+        path = files[n % len(files)]
+        path.write_text(article(title=f"{title} {n}", date=date, companies=companies,
+                                body=f"Texte {n}."), "utf-8")  # fmt: skip
+        touch(path)
+    elif kind == "rename":
+        path = files[n % len(files)]
+        path.rename(path.with_name(f"r{n}-{path.name}"))
+    elif kind == "delete":
+        files[n % len(files)].unlink()
+    elif kind == "registry":
+        registry = root / "content" / "companies.yaml"
+        alias = "HPE" if n % 2 else "Dell"
+        registry.write_text(f"Hewlett Packard Enterprise:\n  aliases: [{alias}]\n", "utf-8")
+        touch(registry)
+    elif kind == "template":
+        template = root / "templates" / "404.html"
+        template.write_text(template.read_text("utf-8") + f"{{# edit {n} #}}\n", "utf-8")
+        touch(template)
+
+
+@given(operations)
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_incremental_builds_equal_clean_builds(tmp_path_factory, ops):
+    from site_builder.render import default_templates_dir
+
+    root = tmp_path_factory.mktemp("site")
+    shutil.copytree(default_templates_dir(), root / "templates",
+                    ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))  # fmt: skip
+    write_site(root, {
+        "site.yaml": "per_page: 2\n",
+        "content/un.md": article(title="Un", date="2020-10"),
+        "content/deux.md": article(title="Deux", date="2020-10-03", companies="[Dell]"),
+        "content/trois.md": article(title="Trois", date="2019", companies="[HPE, IBM]"),
+    })  # fmt: skip
+    for path in (root / "content").glob("*.md"):
+        touch(path)
+    build_site(root)
+    for op in ops:
+        apply(root, op)
+        try:
+            build_site(root)
+        except Exception as incremental_error:
+            # A clean build must fail the same way (e.g. two articles with one address).
+            try:
+                build_site(root, output=root / "clean", use_cache=False)
+            except type(incremental_error):
+                continue
+            raise
+        clean = root / "clean"
+        if clean.exists():
+            shutil.rmtree(clean)
+        build_site(root, output=clean, use_cache=False)
+        assert snapshot(root / "output") == snapshot(clean), op
+
+
+def test_a_second_build_with_nothing_changed_writes_nothing(tmp_path):
+    write_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
+    build_site(tmp_path)
+    before = {p: p.stat().st_mtime_ns for p in (tmp_path / "output").rglob("*") if p.is_file()}
+    summary = build_site(tmp_path)
+    assert summary.report.written == 0 and not summary.report.removed
+    after = {p: p.stat().st_mtime_ns for p in (tmp_path / "output").rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_editing_one_article_rewrites_only_what_shows_it(tmp_path):
+    files = {f"content/a{i}.md": article(title=f"Article {i}", date=f"2020-0{i + 1}-01",
+                                         companies=f"[C{i}]") for i in range(6)}  # fmt: skip
+    write_site(tmp_path, {"site.yaml": "per_page: 2\n", **files})
+    for path in (tmp_path / "content").glob("*.md"):
+        touch(path)
+    build_site(tmp_path)
+    path = tmp_path / "content/a0.md"
+    path.write_text(article(title="Article 0", date="2020-01-01", companies="[C0]",
+                            body="Nouveau texte."), "utf-8")  # fmt: skip
+    touch(path)
+    summary = build_site(tmp_path)
+    changed = set(summary.report.changed)
+    assert "2020/01/article-0/index.html" in changed
+    assert "companies/c5/index.html" not in changed
+    assert "2020/06/article-5/index.html" not in changed
+
+
+def test_deleting_the_cache_changes_nothing_but_speed(tmp_path):
+    write_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
+    build_site(tmp_path)
+    before = snapshot(tmp_path / "output")
+    shutil.rmtree(tmp_path / ".cache")
+    summary = build_site(tmp_path)
+    assert snapshot(tmp_path / "output") == before
+    assert summary.report.written == 0

@@ -47,6 +47,27 @@ WORDS: dict[str, dict[str, str]] = {
         "published": "Publié",
         "summary": "Résumé",
         "results": "Résultats",
+        "first_mention": "Première mention",
+        "last_mention": "Dernière mention",
+        "mentioned_with": "Souvent citées avec elle",
+        "covered_by": "Sources qui en ont parlé",
+        "top_companies": "Entreprises les plus citées",
+        "most_covered": "Les entreprises les plus suivies",
+        "per_month": "Articles par mois",
+        "per_year": "Articles par année",
+        "chart_data": "Les chiffres",
+        "chart_summary": "{span} : {total}.",
+        "chart_peak": "Maximum : {n} ({labels}).",
+        "in_period": "en {period}",
+        "total": "Total",
+        "articles_col": "Articles",
+        "related": "Articles liés",
+        "in_common": "En commun : {names}",
+        "by_year": "Archives par année",
+        "profile": "En bref",
+        "all_articles": "Tous les articles",
+        "page_of": "{name}, {page}",
+        "back_to": "Retour à la fiche",
     },
     "en": {
         "home": "Home",
@@ -90,6 +111,27 @@ WORDS: dict[str, dict[str, str]] = {
         "published": "Published",
         "summary": "Summary",
         "results": "Results",
+        "first_mention": "First mention",
+        "last_mention": "Latest mention",
+        "mentioned_with": "Often mentioned with it",
+        "covered_by": "Sources that covered it",
+        "top_companies": "Companies most mentioned",
+        "most_covered": "Most covered companies",
+        "per_month": "Articles per month",
+        "per_year": "Articles per year",
+        "chart_data": "The figures",
+        "chart_summary": "{span}: {total}.",
+        "chart_peak": "Peak: {n} ({labels}).",
+        "in_period": "in {period}",
+        "total": "Total",
+        "articles_col": "Articles",
+        "related": "Related articles",
+        "in_common": "In common: {names}",
+        "by_year": "Archives by year",
+        "profile": "At a glance",
+        "all_articles": "All articles",
+        "page_of": "{name}, {page}",
+        "back_to": "Back to the profile",
     },
 }
 
@@ -102,3 +144,23 @@ def words(lang: str) -> dict[str, str]:
 def count(n: int, lang: str) -> str:
     w = words(lang)
     return (w["count_article"] if n == 1 else w["count_articles"]).format(n=n)
+
+
+SHORT_MONTHS = {
+    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin",
+           "juil.", "août", "sept.", "oct.", "nov.", "déc."),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}  # fmt: skip
+
+
+def short_months(lang: str) -> tuple[str, ...]:
+    """Abbreviated month names for axis labels and table headers."""
+    return SHORT_MONTHS.get(base_language(lang), SHORT_MONTHS["en"])
+
+
+def span_label(start: str, end: str, lang: str) -> str:
+    """`d’août 2015 à mai 2024`, `from August 2015 to May 2024` (French elides `de`)."""
+    if base_language(lang) != "fr":
+        return f"from {start} to {end}"
+    de = "d’" if start[:1].lower() in "aeiouyàâéèêëîïôûh" else "de "
+    return f"{de}{start} à {end}"

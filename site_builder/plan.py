@@ -6,14 +6,20 @@ plain data, so its fingerprint says everything the rendered bytes depend on.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from site_builder import urls
-from site_builder.archive import COMPANY, SOURCE, TAG, Archive, Period, Term
+from site_builder import meta, urls
+from site_builder.archive import COMPANY, SOURCE, TAG, Archive, Period, Term, sort_name
+from site_builder.charts import BarChart, count_months, coverage_chart, monthly_chart, year_overview
 from site_builder.config import SiteConfig
 from site_builder.dates import base_language, format_date, format_month
-from site_builder.i18n import count, words
+from site_builder.i18n import count, span_label, words
 from site_builder.model import Article
+from site_builder.related import Related, related_articles
+
+MOST_COVERED = 10  # companies listed on the front page
+COMPANIONS = 8  # companies and sources listed on a term's profile
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,7 @@ class ArticleView:
     lang: str
     source: Link
     source_website: str | None
+    source_host: str | None  # the website as shown: `blocksandfiles.com`
     original_url: str | None
     companies: tuple[Link, ...]
     tags: tuple[Link, ...]
@@ -59,6 +66,52 @@ class Pagination:
     newer: Link | None
     older: Link | None
     label: str | None  # "page 3" on numbered pages
+
+
+@dataclass(frozen=True)
+class DateLabel:
+    label: str
+    iso: str
+
+
+@dataclass(frozen=True)
+class RelatedItem:
+    """A related article as an article page lists it."""
+
+    title: str
+    url: str
+    date_label: str
+    date_iso: str
+    lang: str | None
+    in_common: str | None  # "En commun : HPE, Juniper"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a company's (source's, tag's) first page says before its list of articles."""
+
+    kind_label: str
+    count_label: str
+    description: str | None
+    website: str | None
+    website_label: str | None
+    aliases: tuple[str, ...]
+    first: DateLabel
+    last: DateLabel
+    chart: BarChart | None
+    companions_label: str
+    companions: tuple[Link, ...]  # companies named alongside it, most often first
+    sources: tuple[Link, ...]  # sources that covered it, most often first
+
+
+@dataclass(frozen=True)
+class FrontView:
+    """The front page's overview beside the latest articles."""
+
+    most_covered: tuple[Link, ...]
+    most_covered_span: str  # "de juin 2023 à mai 2024"
+    histogram: BarChart | None
+    years: tuple[Link, ...]
 
 
 @dataclass(frozen=True)
@@ -82,6 +135,14 @@ class Feed:
     articles: tuple[Article, ...]
 
 
+def display_url(url: str | None) -> str | None:
+    """A website as people say it: `https://www.hpe.com/` → `www.hpe.com`."""
+    if not url:
+        return None
+    shown = url.split("://", 1)[-1]
+    return shown[:-1] if shown.endswith("/") else shown
+
+
 class Planner:
     def __init__(self, archive: Archive, config: SiteConfig):
         self.archive = archive
@@ -89,6 +150,8 @@ class Planner:
         self.links = urls.Links(config)
         self.lang = config.language
         self.words = words(config.language)
+        self.by_path = {a.path: a for a in archive.articles}
+        self.related: dict[str, tuple[Related, ...]] = dict(related_articles(archive))
 
     # -- small values --------------------------------------------------------------------------
     def other_lang(self, lang: str) -> str | None:
@@ -107,6 +170,21 @@ class Planner:
     def source_link(self, article: Article) -> Link:
         slug = self.archive.source_slugs[article.source.name]
         return self.term_link(SOURCE, article.source.name, slug)
+
+    def date_label(self, article: Article, lang: str | None = None) -> DateLabel:
+        return DateLabel(format_date(article.date, lang or article.lang), article.date.iso())
+
+    def og(self, path: str, title: str, description: str | None = None) -> dict:
+        """The OpenGraph properties of an ordinary page (articles add their own)."""
+        props = meta.open_graph(
+            kind="website",
+            title=title,
+            url=self.links.absolute(path),
+            site_name=self.config.title,
+            lang=self.lang,
+            description=description or self.config.description or None,
+        )
+        return {"og": props}
 
     def item(self, article: Article) -> ArticleItem:
         return ArticleItem(
@@ -129,20 +207,41 @@ class Planner:
             lang=self.other_lang(article.lang),
         )
 
+    def related_items(self, article: Article) -> tuple[RelatedItem, ...]:
+        items = []
+        for rel in self.related.get(article.path, ()):
+            other = self.by_path[rel.path]
+            in_common = (
+                self.words["in_common"].format(names=", ".join(rel.shared)) if rel.shared else None
+            )
+            items.append(
+                RelatedItem(
+                    title=other.title,
+                    url=self.links.url(urls.article_path(other)),
+                    date_label=format_date(other.date, other.lang),
+                    date_iso=other.date.iso(),
+                    lang=self.other_lang(other.lang),
+                    in_common=in_common,
+                )
+            )
+        return tuple(items)
+
     # -- pages ---------------------------------------------------------------------------------
     def article_page(self, article: Article) -> PagePlan:
         a = self.archive
         path = urls.article_path(article)
         source = self.source_link(article)
+        source_website = next(
+            (s.url for s in a.sources if s.slug == a.source_slugs[article.source.name]), None
+        )
         view = ArticleView(
             title=article.title,
             date_label=format_date(article.date, article.lang),
             date_iso=article.date.iso(),
             lang=article.lang,
             source=source,
-            source_website=next(
-                (s.url for s in a.sources if s.slug == a.source_slugs[article.source.name]), None
-            ),
+            source_website=source_website,
+            source_host=display_url(source_website),
             original_url=article.url,
             companies=self.company_links(article),
             tags=tuple(
@@ -158,6 +257,32 @@ class Planner:
                     self.links.url(urls.month_path(article.date.year, article.date.month)),
                 )
             )
+        canonical = self.links.absolute(path)
+        og = meta.open_graph(
+            kind="article",
+            title=article.title,
+            url=canonical,
+            site_name=self.config.title,
+            lang=article.lang,
+            description=article.summary or None,
+            published=article.date.iso(),
+            tags=article.tags,
+        )
+        jsonld = meta.news_article(
+            headline=article.title,
+            url=canonical,
+            date=article.date.iso(),
+            lang=article.lang,
+            description=article.summary,
+            publisher=(self.config.title, self.links.absolute("")),
+            source=(article.source.name, source_website),
+            original_url=article.url,
+            about=tuple(
+                (c.label, self.links.absolute(c.url[len(self.links.base_path) :]))
+                for c in view.companies
+            ),
+            keywords=article.tags,
+        )
         return PagePlan(
             path=path,
             template="article.html",
@@ -169,8 +294,11 @@ class Planner:
                 "breadcrumbs": tuple(crumbs),
                 "older": self.neighbour(a.older.get(article.path)),
                 "newer": self.neighbour(a.newer.get(article.path)),
+                "related": self.related_items(article),
                 "description": article.summary,
-                "canonical": self.links.absolute(path),
+                "canonical": canonical,
+                "og": og,
+                "jsonld": jsonld,
             },
         )
 
@@ -182,8 +310,14 @@ class Planner:
         extra: dict | None = None,
         feed: str | None = None,
         heading: str | None = None,
+        first_extra: dict | None = None,
+        description: str | None = None,
     ) -> list[PagePlan]:
-        """A list cut into stable pages counted from the oldest article (see ARCHITECTURE.md)."""
+        """A list cut into stable pages counted from the oldest article (see ARCHITECTURE.md).
+
+        `first_extra` goes to the first page only: numbered pages must not change when a new
+        article arrives, so they carry nothing that counts or summarises the whole list.
+        """
         per = self.config.per_page
         total = len(articles)
         numbered = (total + per - 1) // per if total > per else 0
@@ -212,7 +346,10 @@ class Planner:
                     ),
                     "feeds": feeds,
                     "canonical": self.links.absolute(first),
+                    **self.og(first, title, description),
+                    **({"description": description} if description else {}),
                     **(extra or {}),
+                    **(first_extra or {}),
                 },
             )
         ]
@@ -220,9 +357,10 @@ class Planner:
             chunk = oldest_first[(n - 1) * per : n * per][::-1]
             newer_url = numbered_url(n + 1) if n < numbered else self.links.url(first)
             page_label = w["page_n"].format(n=n)
+            page_path = urls.page_path(first, n)
             pages.append(
                 PagePlan(
-                    path=urls.page_path(first, n),
+                    path=page_path,
                     template="list.html",
                     title=f"{title} – {page_label}",
                     context={
@@ -234,26 +372,72 @@ class Planner:
                             page_label,
                         ),
                         "feeds": feeds,
-                        "canonical": self.links.absolute(urls.page_path(first, n)),
+                        "canonical": self.links.absolute(page_path),
                         "noindex_intro": True,
+                        **self.og(page_path, f"{title} – {page_label}"),
                         **(extra or {}),
                     },
                 )
             )
         return pages
 
+    def profile(self, term: Term) -> Profile:
+        """Counts, first and last mention, coverage chart, companions and sources of a term."""
+        a = self.archive
+        label = {COMPANY: "company", SOURCE: "source", TAG: "tag"}[term.kind]
+        companions: Counter[str] = Counter()
+        sources: Counter[str] = Counter()
+        for article in term.articles:
+            companions.update(n for n in a.company_names[article.path] if n != term.name)
+            sources[a.source_slugs[article.source.name]] += 1
+        source_terms = {s.slug: s for s in a.sources}
+        top_companies = sorted(
+            (n for n in companions if n in a.company_slugs),
+            key=lambda n: (-companions[n], sort_name(n)),
+        )[:COMPANIONS]
+        website = term.facts.website if term.facts else term.url
+        top_sources = sorted(sources, key=lambda s: (-sources[s], sort_name(source_terms[s].name)))
+        return Profile(
+            kind_label=self.words[label],
+            count_label=count(len(term.articles), self.lang),
+            description=term.facts.description if term.facts else None,
+            website=website,
+            website_label=display_url(website),
+            aliases=term.facts.aliases if term.facts else (),
+            first=self.date_label(term.articles[-1], self.lang),
+            last=self.date_label(term.articles[0], self.lang),
+            chart=coverage_chart(
+                "coverage", ((x.date.year, x.date.month) for x in term.articles), self.lang
+            ),
+            companions_label=self.words[
+                "mentioned_with" if term.kind == COMPANY else "top_companies"
+            ],
+            companions=tuple(
+                self.term_link(COMPANY, n, a.company_slugs[n], companions[n]) for n in top_companies
+            ),
+            sources=()
+            if term.kind == SOURCE
+            else tuple(
+                self.term_link(SOURCE, source_terms[s].name, s, sources[s])
+                for s in top_sources[:COMPANIONS]
+            ),
+        )
+
     def term_pages(self, term: Term) -> list[PagePlan]:
         first = urls.term_path(term.kind, term.slug)
-        label = {COMPANY: "company", SOURCE: "source", TAG: "tag"}[term.kind]
-        intro = {
-            "kind_label": self.words[label],
-            "count_label": count(len(term.articles), self.lang),
-            "website": term.facts.website if term.facts else term.url,
-            "description": term.facts.description if term.facts else None,
-            "aliases": term.facts.aliases if term.facts else (),
-        }
+        index = {COMPANY: "companies", SOURCE: "sources", TAG: "tags"}[term.kind]
+        crumbs = (Link(self.words[index], self.links.url(urls.term_index_path(term.kind))),)
         feed = first + urls.FEED if term.kind in (COMPANY, SOURCE) else None
-        return self.list_pages(first, term.name, term.articles, {"intro": intro}, feed)
+        description = term.facts.description if term.facts else None
+        return self.list_pages(
+            first,
+            term.name,
+            term.articles,
+            {"breadcrumbs": crumbs},
+            feed,
+            first_extra={"profile": self.profile(term)},
+            description=description,
+        )
 
     def term_index(self, kind: str, terms: tuple[Term, ...]) -> PagePlan:
         key = {COMPANY: "companies", SOURCE: "sources", TAG: "tags"}[kind]
@@ -273,11 +457,57 @@ class Planner:
                     for t in terms
                 ),
                 "canonical": self.links.absolute(path),
+                **self.og(path, self.words[key]),
             },
+        )
+
+    def front(self) -> FrontView:
+        """The most covered companies of the twelve months up to the newest article (never
+        today's date: the same archive gives the same page), and articles per month."""
+        a = self.archive
+        if not a.articles:
+            return FrontView((), "", None, ())
+        newest = a.articles[0].date
+        end_year, end_month = newest.year, newest.month or 12
+        start_year, start_month = (end_year - 1, end_month + 1) if end_month < 12 else (
+            end_year, 1)  # fmt: skip
+        covered: Counter[str] = Counter()
+        for article in a.articles:  # newest first: stop at the window's start
+            d = article.date
+            if (d.year, d.month or 1) < (start_year, start_month):
+                break
+            covered.update(a.company_names[article.path])
+        top = sorted(
+            (n for n in covered if n in a.company_slugs),
+            key=lambda n: (-covered[n], sort_name(n)),
+        )[:MOST_COVERED]
+        by_month = count_months((m.year, m.month) for m in a.months for _ in m.articles)
+        histogram = (
+            monthly_chart("histogram", by_month, self.lang, self.words["per_month"])
+            if by_month
+            else None
+        )
+        return FrontView(
+            most_covered=tuple(
+                self.term_link(COMPANY, n, a.company_slugs[n], covered[n]) for n in top
+            ),
+            most_covered_span=span_label(
+                format_month(start_year, start_month, self.lang),
+                format_month(end_year, end_month, self.lang),
+                self.lang,
+            ),
+            histogram=histogram,
+            years=tuple(
+                Link(str(y.year), self.links.url(urls.year_path(y.year)), count=len(y.articles))
+                for y in a.years
+            ),
         )
 
     def year_page(self, year: Period, months: list[Period]) -> PagePlan:
         path = urls.year_path(year.year)
+        by_month = Counter({(m.year, m.month): len(m.articles) for m in months})
+        years = [y.year for y in self.archive.years]
+        i = years.index(year.year)
         return PagePlan(
             path=path,
             template="year.html",
@@ -293,10 +523,19 @@ class Planner:
                     )
                     for m in sorted(months, key=lambda p: p.month)
                 ),
+                "overview": year_overview("overview", year.year, by_month, self.lang)
+                if months
+                else None,
                 "year_only": tuple(self.item(x) for x in year.articles if x.date.month is None),
+                "older_year": self.year_link(years[i + 1]) if i + 1 < len(years) else None,
+                "newer_year": self.year_link(years[i - 1]) if i > 0 else None,
                 "canonical": self.links.absolute(path),
+                **self.og(path, str(year.year)),
             },
         )
+
+    def year_link(self, year: int) -> Link:
+        return Link(str(year), self.links.url(urls.year_path(year)))
 
     def month_pages(self, month: Period) -> list[PagePlan]:
         label = format_month(month.year, month.month, self.lang)
@@ -318,7 +557,7 @@ def plan_pages(archive: Archive, config: SiteConfig) -> list[PagePlan]:
     w = p.words
     pages: list[PagePlan] = []
     pages += p.list_pages("", config.title, archive.articles, feed=urls.FEED,
-                          heading=w["latest"])  # fmt: skip
+                          heading=w["latest"], first_extra={"front": p.front()})  # fmt: skip
     pages += [p.article_page(a) for a in archive.articles]
     for kind, terms in ((COMPANY, archive.companies), (SOURCE, archive.sources),
                         (TAG, archive.tags)):  # fmt: skip

@@ -14,6 +14,7 @@ from site_builder.config import SiteConfig
 from site_builder.i18n import words
 from site_builder.markup import RenderedBody
 from site_builder.plan import PagePlan
+from site_builder.typography import typeset_html
 
 STATIC_DIR = "static"
 
@@ -113,4 +114,5 @@ class Renderer:
             body=body.html if body is not None else "",
             **plan.context,
         )
-        return html.encode("utf-8")
+        # French or English typography on every text node, by the language around it.
+        return typeset_html(html, self.config.language).encode("utf-8")

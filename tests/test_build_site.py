@@ -105,7 +105,9 @@ def test_awkward_names_are_escaped_everywhere(awkward):
     page = read(awkward, "2020/10/script-title/index.html")
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "L&#39;Écho &amp; &lt;Cie&gt;" in page
+    # The source name is escaped; its apostrophe is typeset (’) in the text of the page.
+    assert "L’Écho &amp; &lt;Cie&gt;" in page
+    assert "<Cie>" not in page
     assert "Procter &amp; Gamble" in page
     feed = read(awkward, "feed.xml")
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>" in feed
@@ -143,8 +145,11 @@ def test_an_english_article_in_a_french_site_carries_its_own_lang(awkward):
 
 def test_month_only_dates_are_never_given_an_invented_day(awkward):
     page = read(awkward, "2020/10/hpe-supprime-au-moins-500-postes-aux-etats-unis/index.html")
-    assert '<time datetime="2020-10">octobre 2020</time>' in page
-    assert "1er octobre 2020" not in page
+    # The article's own header (related articles further down may be dated 1 October).
+    start = page.index('<article class="article"')
+    header = page[start : page.index("</header>", start)]
+    assert '<time datetime="2020-10">octobre 2020</time>' in header
+    assert "1er octobre 2020" not in header
     first = read(
         awkward,
         "2020/10/hewlett-packard-enterprise-pousse-greenlake-chez-les-revendeurs/index.html",

@@ -1,0 +1,70 @@
+"""Related articles: those that share companies with an article, nearest in time first.
+
+Scores add up, per candidate, the weight of each company it shares with the article: a rare
+company weighs more than one in every other story (inverse document frequency). Text
+similarity from the search index plugs in as a second source of candidates and scores
+(`TextNeighbours`); without it, companies alone decide.
+
+Built for archives of tens of thousands of articles: for each company an article names, only
+the `window` articles nearest in time on each side of it in that company's list are
+candidates, so the work grows with the number of articles, never with its square. Ties break
+on time distance, then on the newer article, then on the path: the order is deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from site_builder.archive import Archive
+
+# path → the (path, similarity in 0..1) pairs of its nearest articles by text.
+TextNeighbours = Callable[[str], Sequence[tuple[str, float]]]
+
+
+@dataclass(frozen=True)
+class Related:
+    path: str
+    score: float
+    shared: tuple[str, ...]  # canonical names of the companies in common
+
+
+def related_articles(
+    archive: Archive,
+    limit: int = 5,
+    window: int = 20,
+    text_neighbours: TextNeighbours | None = None,
+    text_weight: float = 1.0,
+) -> Mapping[str, tuple[Related, ...]]:
+    """For every article path, up to `limit` related articles, best first."""
+    total = len(archive.articles)
+    rank = {a.path: i for i, a in enumerate(archive.articles)}  # 0 = newest
+    members = {t.name: tuple(a.path for a in t.articles) for t in archive.companies}
+    position = {name: {path: i for i, path in enumerate(paths)} for name, paths in members.items()}
+    weight = {name: 1.0 + math.log(total / len(paths)) for name, paths in members.items()}
+
+    out: dict[str, tuple[Related, ...]] = {}
+    for article in archive.articles:
+        me = article.path
+        scores: dict[str, float] = {}
+        shared: dict[str, list[str]] = {}
+        for name in archive.company_names[me]:
+            paths = members.get(name)
+            if paths is None:
+                continue
+            i = position[name][me]
+            for other in paths[max(0, i - window) : i + window + 1]:
+                if other != me:
+                    scores[other] = scores.get(other, 0.0) + weight[name]
+                    shared.setdefault(other, []).append(name)
+        if text_neighbours is not None:
+            for other, similarity in text_neighbours(me):
+                if other != me and other in rank:
+                    scores[other] = scores.get(other, 0.0) + text_weight * similarity
+        best = sorted(
+            scores,
+            key=lambda p: (-scores[p], abs(rank[p] - rank[me]), rank[p], p),
+        )[:limit]
+        out[me] = tuple(Related(p, round(scores[p], 6), tuple(shared.get(p, ()))) for p in best)
+    return out

@@ -19,6 +19,7 @@ from site_builder.cache import BuildCache, CacheState, OutputRecord
 from site_builder.config import SiteConfig, load_config
 from site_builder.feeds import render_feed
 from site_builder.fingerprint import digest
+from site_builder.hosting import render_headers
 from site_builder.load import LoadResult, load_site
 from site_builder.outputs import produce_files, produce_pages, unchanged
 from site_builder.plan import PagePlan, plan_feeds, plan_pages
@@ -198,7 +199,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         others = [
             ((a.path, a.data) for a in assets),
             render_sitemaps([p.path for p in pages], config).items(),
-            [("robots.txt", render_robots(config))],
+            [("robots.txt", render_robots(config)), ("_headers", render_headers(config))],
             publish_search(root, config, archive, loaded.bodies),
         ]
         for files in others:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +20,11 @@ def register(commands) -> None:
         "--base-url", help="public URL of the site, e.g. https://example.org/archive/"
     )
     build.add_argument("--drafts", action="store_true", help="include articles with draft: true")
+    build.add_argument(
+        "--report",
+        metavar="FILE",
+        help="write the files added, changed and removed by this build as JSON to FILE",
+    )
     build.set_defaults(func=run)
 
 
@@ -43,5 +50,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     progress.finish()
+    if args.report:
+        write_report(Path(args.report), summary.report)
     print(summary.line())
     return 0
+
+
+def write_report(path: Path, report) -> None:
+    """The change report a deploy step reads to upload only what changed."""
+    data = {"added": list(report.added), "changed": list(report.changed),
+            "removed": list(report.removed)}  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", "utf-8")
+    os.replace(tmp, path)

@@ -3,7 +3,7 @@
 # what is already there.
 #
 #   bash scripts/install.sh                      # Python package + pinned deps (pip -e '.[test]')
-#   bash scripts/install.sh --with-test-tools    # + chromium, a JRE, node/npm, npm ci
+#   bash scripts/install.sh --with-test-tools    # + chromium, a JRE, node/npm, nginx, npm ci
 #   bash scripts/install.sh --update-constraints # re-pin constraints.txt from pyproject.toml
 #
 # Python versions come from constraints.txt (every package pip installs, transitive ones and the
@@ -80,6 +80,11 @@ install_test_tools() {
     fi
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
         apt_install nodejs npm
+    fi
+    # nginx serves the published site in tests/test_publish.py, which starts its own instance
+    # on 127.0.0.1 with a generated config; the package's system service is never used.
+    if [ ! -x /usr/sbin/nginx ]; then
+        apt_install nginx-light
     fi
     # npm ci wipes node_modules; skip it when the tree installed from this very lock is there.
     local stamp="$ROOT/node_modules/.site-builder-lock.sha256" want

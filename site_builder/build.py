@@ -15,7 +15,7 @@ from pathlib import Path
 
 from site_builder import __version__, urls
 from site_builder.archive import Archive, build_archive
-from site_builder.cache import BuildCache, CacheState, OutputRecord
+from site_builder.cache import BuildCache, CacheState, OutputRecord, TargetState
 from site_builder.config import SiteConfig, load_config
 from site_builder.feeds import render_feed
 from site_builder.fingerprint import digest
@@ -157,21 +157,17 @@ def build_site(
 
 
 def _build(root, output, base_url, drafts, progress, cache, config, started) -> BuildSummary:
-    previous = cache.state if cache is not None else CacheState()
     template_root = templates_dir(root)
     signature = _input_signature(root, config, drafts, template_root)
     target = str(output.resolve())
-    if (
-        previous.extra.get("signature") == signature
-        and previous.extra.get("output") == target
-        and all(
-            unchanged(p, r.fingerprint, previous.outputs, output)
-            for p, r in previous.outputs.items()
-        )
+    state = cache.state if cache is not None else CacheState()
+    previous = state.targets.get(target, TargetState())
+    if previous.signature == signature and all(
+        unchanged(p, r.fingerprint, previous.outputs, output) for p, r in previous.outputs.items()
     ):
         n = len(previous.outputs)
         report = WriteReport((), (), (), n)
-        return BuildSummary(previous.extra["articles"], previous.extra["pages"], n, report,
+        return BuildSummary(previous.articles, previous.pages, n, report,
                             time.perf_counter() - started)  # fmt: skip
 
     site = plan_site(root, base_url, drafts, cache, progress)
@@ -182,7 +178,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     assets = collect_assets(template_root)
     renderer = Renderer(template_root, config, assets)
     environment = digest(__version__, config, renderer.template_sources(), assets)
-    known = previous.outputs if previous.extra.get("output") == target else {}
+    known = previous.outputs
     transaction = OutputTransaction(output)
     try:
         produced = produce_pages(
@@ -234,11 +230,5 @@ def _remember(cache, output, target, signature, fingerprints, known, report, arc
             continue
         outputs[path] = OutputRecord(fp, st.st_size, st.st_mtime_ns)
     state = cache.state
-    state.outputs = outputs
-    state.extra = {
-        "signature": signature,
-        "output": target,
-        "articles": len(archive.articles),
-        "pages": len(pages),
-    }
+    state.targets[target] = TargetState(signature, outputs, len(archive.articles), len(pages))
     cache.save(state)

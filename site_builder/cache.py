@@ -23,7 +23,7 @@ from pathlib import Path
 from site_builder import __version__
 from site_builder.markup import RenderedBody
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -46,11 +46,21 @@ class OutputRecord:
 
 
 @dataclass
+class TargetState:
+    """What the last successful build into one output folder wrote."""
+
+    signature: bytes = b""
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    articles: int = 0
+    pages: int = 0
+
+
+@dataclass
 class CacheState:
     key: str = ""
     sources: dict[str, SourceRecord] = field(default_factory=dict)
-    outputs: dict[str, OutputRecord] = field(default_factory=dict)
-    extra: dict[str, object] = field(default_factory=dict)
+    # Output folder (absolute) → its state: `build` and the preview server keep theirs apart.
+    targets: dict[str, TargetState] = field(default_factory=dict)
 
 
 class BuildCache:

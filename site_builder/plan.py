@@ -152,20 +152,35 @@ class Planner:
         self.words = words(config.language)
         self.by_path = {a.path: a for a in archive.articles}
         self.related: dict[str, tuple[Related, ...]] = dict(related_articles(archive))
+        self.source_websites = {s.slug: s.url for s in archive.sources}
+        # The same article shows in many lists: its list values are computed once per build.
+        self._items: dict[str, ArticleItem] = {}
+        self._company_links: dict[str, tuple[Link, ...]] = {}
+        self._term_links: dict[tuple, Link] = {}
 
     # -- small values --------------------------------------------------------------------------
     def other_lang(self, lang: str) -> str | None:
         return None if base_language(lang) == base_language(self.lang) else lang
 
     def term_link(self, kind: str, name: str, slug: str, n: int | None = None) -> Link:
-        return Link(name, self.links.url(urls.term_path(kind, slug)), count=n)
+        key = (kind, name, slug, n)
+        link = self._term_links.get(key)
+        if link is None:
+            link = Link(name, self.links.url(urls.term_path(kind, slug)), count=n)
+            self._term_links[key] = link
+        return link
 
     def company_links(self, article: Article) -> tuple[Link, ...]:
-        return tuple(
-            self.term_link(COMPANY, name, self.archive.company_slugs[name])
-            for name in self.archive.company_names[article.path]
-            if name in self.archive.company_slugs
-        )
+        links = self._company_links.get(article.path)
+        if links is None:
+            slugs = self.archive.company_slugs
+            links = tuple(
+                self.term_link(COMPANY, name, slugs[name])
+                for name in self.archive.company_names[article.path]
+                if name in slugs
+            )
+            self._company_links[article.path] = links
+        return links
 
     def source_link(self, article: Article) -> Link:
         slug = self.archive.source_slugs[article.source.name]
@@ -187,6 +202,12 @@ class Planner:
         return {"og": props}
 
     def item(self, article: Article) -> ArticleItem:
+        item = self._items.get(article.path)
+        if item is None:
+            item = self._items[article.path] = self._item(article)
+        return item
+
+    def _item(self, article: Article) -> ArticleItem:
         return ArticleItem(
             title=article.title,
             url=self.links.url(urls.article_path(article)),
@@ -231,9 +252,7 @@ class Planner:
         a = self.archive
         path = urls.article_path(article)
         source = self.source_link(article)
-        source_website = next(
-            (s.url for s in a.sources if s.slug == a.source_slugs[article.source.name]), None
-        )
+        source_website = self.source_websites.get(a.source_slugs[article.source.name])
         view = ArticleView(
             title=article.title,
             date_label=format_date(article.date, article.lang),

@@ -13,6 +13,7 @@ on time distance, then on the newer article, then on the path: the order is dete
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -62,9 +63,9 @@ def related_articles(
             for other, similarity in text_neighbours(me):
                 if other != me and other in rank:
                     scores[other] = scores.get(other, 0.0) + text_weight * similarity
-        best = sorted(
-            scores,
-            key=lambda p: (-scores[p], abs(rank[p] - rank[me]), rank[p], p),
-        )[:limit]
+        here = rank[me]
+        best = heapq.nsmallest(
+            limit, scores, key=lambda p: (-scores[p], abs(rank[p] - here), rank[p], p)
+        )
         out[me] = tuple(Related(p, round(scores[p], 6), tuple(shared.get(p, ()))) for p in best)
     return out

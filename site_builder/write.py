@@ -100,14 +100,27 @@ class OutputTransaction:
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def _remove_stale(self) -> list[str]:
-        removed = []
-        for dirpath, _dirnames, filenames in os.walk(self.output, topdown=False):
-            base = Path(dirpath)
-            for name in filenames:
-                rel = (base / name).relative_to(self.output).as_posix()
-                if rel not in self._produced:
-                    (base / name).unlink()
-                    removed.append(rel)
-            if base != self.output and not any(base.iterdir()):
-                base.rmdir()
+        """Delete every file under `output` that this build did not produce (even one put
+        there by hand), and the folders left empty."""
+        removed: list[str] = []
+
+        def sweep(folder: str, prefix: str) -> bool:
+            """Returns True when `folder` is left empty."""
+            empty = True
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    rel = prefix + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        if sweep(entry.path, rel + "/"):
+                            os.rmdir(entry.path)
+                        else:
+                            empty = False
+                    elif rel in self._produced:
+                        empty = False
+                    else:
+                        os.unlink(entry.path)
+                        removed.append(rel)
+            return empty
+
+        sweep(str(self.output), "")
         return sorted(removed)

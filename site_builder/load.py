@@ -28,7 +28,13 @@ from site_builder.cache import (
 from site_builder.config import SiteConfig
 from site_builder.dates import DateError, parse_date
 from site_builder.frontmatter import FrontMatterError, split_front_matter
-from site_builder.markup import RenderedBody, first_paragraph, render_markdown, shorten
+from site_builder.markup import (
+    RenderedBody,
+    first_paragraph,
+    markdown_links,
+    render_markdown,
+    shorten,
+)
 from site_builder.model import Article, SourceRef
 from site_builder.problems import Problem
 from site_builder.registry import REGISTRY_FILE, CompanyRegistry, parse_registry
@@ -40,7 +46,7 @@ KNOWN_FIELDS = (
 )  # fmt: skip
 REQUIRED_FIELDS = ("title", "date", "source", "companies")
 # Bump when parsing would give a different result for the same bytes and settings.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -234,6 +240,7 @@ def parse_file(relpath: str, raw: bytes, config: SiteConfig) -> ParsedFile:
         slug=slug,
         draft=draft,
         content_hash=hashlib.sha256(raw).hexdigest(),
+        links=markdown_links(body.html),
     )
     return ParsedFile(article, body, ())
 

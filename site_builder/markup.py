@@ -108,6 +108,26 @@ def html_to_text(fragment: str) -> str:
     return _PARAGRAPH_BREAKS.sub("\n\n", text).strip()
 
 
+_MD_LINK = re.compile(r'href="([^":#?]+\.md)(#[^"]*)?"')
+
+
+def markdown_links(fragment: str) -> tuple[str, ...]:
+    """Links to other Markdown files (`../11/x.md`, `x.md#part`), as they stand in `href`."""
+    return tuple(dict.fromkeys(m.group(1) for m in _MD_LINK.finditer(fragment)))
+
+
+def rewrite_markdown_links(fragment: str, targets: dict[str, str]) -> str:
+    """Point links to Markdown files at the pages built from them, keeping any `#anchor`."""
+    if not targets:
+        return fragment
+
+    def replace(m: re.Match) -> str:
+        url = targets.get(m.group(1))
+        return m.group(0) if url is None else f'href="{url}{m.group(2) or ""}"'
+
+    return _MD_LINK.sub(replace, fragment)
+
+
 def first_paragraph(text: str) -> str:
     return text.split("\n\n", 1)[0].strip() if text else ""
 

@@ -35,3 +35,4 @@ class Article:
     slug: str
     draft: bool
     content_hash: str
+    links: tuple[str, ...] = ()  # links to other Markdown files, as written in the body

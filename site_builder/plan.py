@@ -6,8 +6,10 @@ plain data, so its fingerprint says everything the rendered bytes depend on.
 
 from __future__ import annotations
 
+import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from site_builder import meta, urls
 from site_builder.archive import COMPANY, SOURCE, TAG, Archive, Period, Term, sort_name
@@ -318,8 +320,23 @@ class Planner:
                 "canonical": canonical,
                 "og": og,
                 "jsonld": jsonld,
+                "body_links": self.body_links(article),
             },
         )
+
+    def body_links(self, article: Article) -> tuple[tuple[str, str], ...]:
+        """Where the body's links to other Markdown files lead: (href, page URL)."""
+        found = []
+        folder = posixpath.dirname(article.path)
+        for href in article.links:
+            target = unquote(href)
+            target = (
+                target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+            )
+            other = self.by_path.get(posixpath.normpath(target))
+            if other is not None:
+                found.append((href, self.links.url(urls.article_path(other))))
+        return tuple(found)
 
     def list_pages(
         self,

@@ -12,7 +12,7 @@ from pathlib import Path
 from site_builder import urls
 from site_builder.config import SiteConfig
 from site_builder.i18n import words
-from site_builder.markup import RenderedBody
+from site_builder.markup import RenderedBody, rewrite_markdown_links
 from site_builder.plan import PagePlan
 from site_builder.typography import typeset_html
 
@@ -108,11 +108,9 @@ class Renderer:
 
     def render(self, plan: PagePlan, body: RenderedBody | None = None) -> bytes:
         template = self.env.get_template(plan.template)
-        html = template.render(
-            title=plan.title,
-            path=plan.path,
-            body=body.html if body is not None else "",
-            **plan.context,
-        )
+        body_html = body.html if body is not None else ""
+        if plan.context.get("body_links"):
+            body_html = rewrite_markdown_links(body_html, dict(plan.context["body_links"]))
+        html = template.render(title=plan.title, path=plan.path, body=body_html, **plan.context)
         # French or English typography on every text node, by the language around it.
         return typeset_html(html, self.config.language).encode("utf-8")

@@ -234,3 +234,16 @@ def test_the_build_ends_with_one_summary_line(tmp_path, capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("1 article, 1") and lines[0].endswith(" s")
+
+
+def test_links_to_other_markdown_files_lead_to_their_pages(tmp_path):
+    write_site(tmp_path, {
+        "content/2020/10/a.md": article(title="Premier", body="Voir [la suite](../11/b.md#detail) et [ailleurs](nulle-part.md)."),
+        "content/2020/11/b.md": article(title="Suite", date="2020-11-02", body="## Détail\n\nTexte."),
+    })  # fmt: skip
+    assert build(tmp_path) == 0
+    page = read(tmp_path / "output", "2020/10/premier/index.html")
+    assert 'href="/2020/11/suite/#detail"' in page
+    assert 'id="detail"' in read(tmp_path / "output", "2020/11/suite/index.html")
+    # A link to no article stays as written, for `check` to report.
+    assert 'href="nulle-part.md"' in page

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder import __version__, urls
+from site_builder import urls
 from site_builder.archive import Archive, build_archive
-from site_builder.cache import BuildCache, CacheState, OutputRecord, TargetState
+from site_builder.cache import BuildCache, CacheState, OutputRecord, TargetState, code_digest
 from site_builder.config import SiteConfig, load_config
 from site_builder.feeds import render_feed
 from site_builder.fingerprint import digest
@@ -116,12 +116,10 @@ def _input_signature(root: Path, config: SiteConfig, drafts: bool, template_root
     """A cheap digest of every input's stat: equal signatures mean nothing changed."""
     from site_builder.load import content_stats
 
-    stats: list[object] = [__version__, config, drafts, str(template_root)]
+    stats: list[object] = [code_digest(), config, drafts, str(template_root)]
     stats.append(sorted(content_stats(root).items()))
     watched = [root / "site.yaml", root / "content" / "companies.yaml"]
     watched += sorted(p for p in template_root.rglob("*") if p.is_file())
-    package = Path(__file__).resolve().parent
-    watched += sorted(package.rglob("*.py"))
     for path in watched:
         try:
             st = path.stat()
@@ -177,7 +175,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
 
     assets = collect_assets(template_root)
     renderer = Renderer(template_root, config, assets)
-    environment = digest(__version__, config, renderer.template_sources(), assets)
+    environment = digest(code_digest(), config, renderer.template_sources(), assets)
     known = previous.outputs
     transaction = OutputTransaction(output)
     try:

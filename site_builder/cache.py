@@ -13,17 +13,31 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import pickle
 import sqlite3
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from site_builder import __version__
 from site_builder.markup import RenderedBody
 
 FORMAT = 2
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of site-builder's own code: any change to it (an upgrade, a local edit) makes
+    the next build start cold, since parsing and rendering may give other bytes."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 @dataclass
@@ -82,7 +96,7 @@ class BuildCache:
         try:
             with open(self._state_file, "rb") as f:
                 version, state = pickle.load(f)
-            if version == (FORMAT, __version__) and isinstance(state, CacheState):
+            if version == (FORMAT, code_digest()) and isinstance(state, CacheState):
                 return state
         except Exception:  # any unreadable cache means a cold build
             pass
@@ -91,7 +105,7 @@ class BuildCache:
     def save(self, state: CacheState) -> None:
         tmp = self._state_file.with_suffix(".tmp")
         with open(tmp, "wb") as f:
-            pickle.dump(((FORMAT, __version__), state), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(((FORMAT, code_digest()), state), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self._state_file)
         self.state = state
 

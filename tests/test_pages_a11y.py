@@ -3,8 +3,8 @@ violation in the light and the dark scheme, the keyboard alone reaches everythin
 visible focus, and the skip link moves the focus to the main content."""
 
 import pytest
-from sample_pages import PAGE_TYPES, REPO
 
+from sample_pages import PAGE_TYPES, REPO
 from support.browser import collect_errors, format_violations, new_page, run_axe
 from support.server import serve_directory
 from support.sites import build

@@ -8,8 +8,8 @@ layout shift while the page loads.
 from pathlib import Path
 
 import pytest
-from sample_pages import PAGE_TYPES, REPO
 
+from sample_pages import PAGE_TYPES, REPO
 from support.browser import new_page
 from support.server import serve_directory
 from support.sites import build

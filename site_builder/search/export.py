@@ -61,40 +61,72 @@ def _varint(out: bytearray, value: int) -> None:
     out.append(value)
 
 
+def varint(value: int) -> bytes:
+    out = bytearray()
+    _varint(out, value)
+    return bytes(out)
+
+
+# Encoding millions of postings in Python: small values come from tables.
+_SMALL = [varint(v) for v in range(1 << 14)]
+_TF_LENGTH = [bytes([tf, length]) for tf in range(128) for length in range(256)]
+
+
 def term_order(term: str) -> bytes:
     """Sort key equal to JavaScript's string comparison (UTF-16 code units)."""
     return term.encode("utf-16-be", "surrogatepass")
 
 
-def invert(vectors: dict[int, DocumentVector]) -> dict[str, dict[int, list[tuple[int, int, int]]]]:
-    """term → field number → [(id, frequency, length byte)] in id order."""
-    postings: dict[str, dict[int, list[tuple[int, int, int]]]] = {}
+Postings = dict[tuple[str, int], list[tuple[int, int, int]]]
+
+
+def invert(vectors: dict[int, DocumentVector]) -> Postings:
+    """(term, field number) → [(id, frequency, length byte)] in id order."""
+    postings: Postings = {}
+    get = postings.get
     for doc_id in sorted(vectors):
         vector = vectors[doc_id]
         for number, frequencies in vector.frequencies.items():
             length = length_to_byte(vector.lengths[number])
             for term, tf in frequencies.items():
-                by_field = postings.get(term)
-                if by_field is None:
-                    by_field = postings[term] = {}
-                by_field.setdefault(number, []).append((doc_id, tf, length))
+                key = (term, number)
+                items = get(key)
+                if items is None:
+                    items = postings[key] = []
+                items.append((doc_id, tf, length))
     return postings
 
 
+def term_blocks(postings: Postings) -> list[tuple[str, bytes]]:
+    """Every term in JavaScript string order, with its encoded postings block."""
+    fields: dict[str, list[int]] = {}
+    for term, number in postings:
+        fields.setdefault(term, []).append(number)
+    return [
+        (term, encode_block({n: postings[(term, n)] for n in sorted(fields[term])}))
+        for term in sorted(fields, key=term_order)
+    ]
+
+
 def encode_block(by_field: dict[int, list[tuple[int, int, int]]]) -> bytes:
-    out = bytearray()
-    _varint(out, len(by_field))
-    for number in sorted(by_field):
-        items = by_field[number]
-        out.append(number)
-        _varint(out, len(items))
+    small, tf_length = _SMALL, _TF_LENGTH
+    pieces = [varint(len(by_field))]
+    append = pieces.append
+    for number, items in by_field.items():
+        append(bytes([number]))
+        append(varint(len(items)))
         last = 0
         for doc_id, tf, length in items:
-            _varint(out, doc_id - last)
-            _varint(out, tf)
-            out.append(length)
+            delta = doc_id - last
+            if delta < 16384:
+                append(small[delta])
+            elif delta < 2097152:
+                append(bytes(((delta & 127) | 128, (delta >> 7 & 127) | 128, delta >> 14)))
+            else:
+                append(varint(delta))
+            append(tf_length[tf << 8 | length] if tf < 128 else varint(tf) + bytes([length]))
             last = doc_id
-    return bytes(out)
+    return b"".join(pieces)
 
 
 def _ends_shard(term: str) -> bool:
@@ -193,9 +225,7 @@ def export_index(
     words: dict[str, str],
 ) -> Iterator[tuple[str, bytes]]:
     """Every file of the static index, as (output path, bytes)."""
-    postings = invert(vectors)
-    ordered = sorted(postings, key=term_order)
-    shards = build_shards((t, encode_block(postings[t])) for t in ordered)
+    shards = build_shards(term_blocks(invert(vectors)))
     for shard in shards:
         yield f"{SEARCH_DIR}shards/{shard.name}.bin", shard.data
     for doc in docs:

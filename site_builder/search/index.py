@@ -34,7 +34,7 @@ from site_builder.search.analysis import (
 )
 from site_builder.search.documents import SearchDocument
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 STATE_FILE = "state.pickle"
 WHOOSH_DIR = "whoosh"
 FIELD_BOOST = {f.name: f.boost for f in FIELDS}
@@ -46,15 +46,9 @@ def cache_folder(root: Path, cache_dir: str) -> Path:
 
 def document_terms(doc: SearchDocument) -> dict[str, list[str]]:
     """Field name → the document's terms in that field, in order (empty fields left out)."""
-    group = group_of(doc.lang)
-    parts = language_fields(group)
     terms = {
-        parts["title"]: analyze(doc.title, group),
-        parts["summary"]: analyze(doc.summary, group),
-        parts["body"]: analyze(doc.body, group),
-        parts["tags"]: analyze("\n".join(doc.tags), group),
-        "companies": analyze("\n".join(doc.company_words), PLAIN),
-        "source": analyze(doc.source, PLAIN),
+        name: analyze(text, group)
+        for name, (text, group) in field_texts(stored_fields(doc)).items()
     }
     return {name: items for name, items in terms.items() if items}
 
@@ -121,7 +115,8 @@ def schema():
     from whoosh import fields
     from whoosh.analysis import SpaceSeparatedTokenizer
 
-    spec = {f.name: fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=True) for f in FIELDS}
+    # No positions: they triple indexing time. Phrases are checked on the stored text.
+    spec = {f.name: fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False) for f in FIELDS}
     spec.update(
         key=fields.ID(unique=True, stored=True),
         company=fields.KEYWORD(scorable=False),
@@ -133,17 +128,32 @@ def schema():
 
 
 def stored_fields(doc: SearchDocument) -> dict:
+    """What the command line shows, and the texts phrases are checked against."""
     return {
-        "id": doc.id,
         "title": doc.title,
         "path": doc.path,
         "date": doc.date_label,
-        "date_iso": doc.date_iso,
         "lang": doc.lang,
-        "text": "\n\n".join(p for p in (doc.summary, doc.body) if p),
-        "companies": doc.companies,
-        "source": doc.source,
+        "summary": doc.summary,
+        "body": doc.body,
         "tags": doc.tags,
+        "company_words": doc.company_words,
+        "source": doc.source,
+    }
+
+
+def field_texts(stored: dict) -> dict[str, tuple[str, str]]:
+    """Field name → (text, analysis group) of a stored document, as `document_terms` indexes
+    it."""
+    group = group_of(stored["lang"])
+    parts = language_fields(group)
+    return {
+        parts["title"]: (stored["title"], group),
+        parts["summary"]: (stored["summary"], group),
+        parts["body"]: (stored["body"], group),
+        parts["tags"]: ("\n".join(stored["tags"]), group),
+        "companies": ("\n".join(stored["company_words"]), PLAIN),
+        "source": (stored["source"], PLAIN),
     }
 
 

@@ -11,9 +11,12 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.search.analysis import FIELDS, GROUPS
+from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.query import Query
+
+from site_builder.search.analysis import FIELDS, analyze
 from site_builder.search.excerpt import Excerpt, make_excerpt
-from site_builder.search.index import IndexState, SearchIndex
+from site_builder.search.index import IndexState, SearchIndex, field_texts
 from site_builder.search.query import (
     And,
     FacetName,
@@ -53,13 +56,43 @@ def rank_key(score: float, doc_id: int) -> tuple[int, int]:
     return (-math.floor(score * 1e6 + 0.5), -doc_id)
 
 
-def _fields_of(group: str) -> list[str]:
-    return [f.name for f in FIELDS if f.group == group]
+class DocumentSet(Query):
+    """Matches a given set of (top-level) document numbers."""
+
+    def __init__(self, docnums: frozenset[int]):
+        self.docnums = docnums
+        self.boost = 1.0
+
+    def __eq__(self, other):
+        return isinstance(other, DocumentSet) and other.docnums == self.docnums
+
+    def __hash__(self):
+        return hash(self.docnums)
+
+    def __repr__(self):
+        return f"DocumentSet({len(self.docnums)})"
+
+    def is_leaf(self):
+        return True
+
+    def estimate_size(self, ixreader):
+        return len(self.docnums)
+
+    def matcher(self, searcher, context=None):
+        parent = searcher.get_parent()
+        offset = 0 if parent is searcher else parent._offset_for_subsearcher(searcher)
+        size = searcher.doc_count_all()
+        ids = sorted(d - offset for d in self.docnums if offset <= d < offset + size)
+        return ListMatcher(ids, all_weights=0.0) if ids else NullMatcher()
 
 
-def to_whoosh(node):
-    """The whoosh query for a parsed tree (see `query.py` for the meaning of each node)."""
+def to_whoosh(node, phrase_docs=None):
+    """The whoosh query for a parsed tree (see `query.py` for the meaning of each node).
+    `phrase_docs(node)` gives the document numbers where a phrase's words are adjacent."""
     from whoosh import query as q
+
+    def inner(child):
+        return to_whoosh(child, phrase_docs)
 
     def zero(child):
         return q.ConstantScoreQuery(child, 0.0)
@@ -70,15 +103,10 @@ def to_whoosh(node):
     if isinstance(node, Word):
         return _word_query(node.word.terms)
     if isinstance(node, Phrase):
-        alternatives = []
-        for group in GROUPS:
-            terms = node.groups[group]
-            for name in _fields_of(group) if terms else ():
-                alternatives.append(
-                    q.Term(name, terms[0]) if len(terms) == 1 else q.Phrase(name, list(terms))
-                )
-        words = [_word_query(w.terms) for w in node.words]
-        return q.And([*words, zero(q.Or(alternatives))])
+        words = q.And([_word_query(w.terms) for w in node.words])
+        if phrase_docs is None:
+            return words
+        return q.And([words, zero(DocumentSet(phrase_docs(node)))])
     if isinstance(node, Filter):
         if node.kind == "year":
             first, last = node.keys
@@ -86,15 +114,52 @@ def to_whoosh(node):
         name = {"company": "company", "source": "source_slug", "tag": "tag"}[node.kind]
         return zero(q.Or([q.Term(name, slug) for slug in node.keys]))
     if isinstance(node, And):
-        positive = [to_whoosh(i) for i in node.items if not isinstance(i, Not)]
-        negative = [to_whoosh(i.item) for i in node.items if isinstance(i, Not)]
+        positive = [inner(i) for i in node.items if not isinstance(i, Not)]
+        negative = [inner(i.item) for i in node.items if isinstance(i, Not)]
         base = q.And(positive) if len(positive) > 1 else positive[0] if positive else every()
         return q.AndNot(base, q.Or(negative)) if negative else base
     if isinstance(node, Or):
-        return q.Or([to_whoosh(i) for i in node.items])
+        return q.Or([inner(i) for i in node.items])
     if isinstance(node, Not):
-        return q.AndNot(every(), to_whoosh(node.item))
+        return q.AndNot(every(), inner(node.item))
     raise TypeError(node)
+
+
+def _phrase_fields(node: Phrase) -> list[tuple[str, tuple[str, ...]]]:
+    """(field, terms) pairs where the phrase may occur."""
+    return [(f.name, node.groups[f.group]) for f in FIELDS if node.groups[f.group]]
+
+
+def _holds(terms: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    first = phrase[0]
+    return any(terms[i] == first and tuple(terms[i : i + n]) == phrase
+               for i in range(len(terms) - n + 1))  # fmt: skip
+
+
+class _PhraseChecker:
+    """Finds the documents where a phrase's terms are adjacent in one field, by analysing the
+    stored text of the documents holding all its words (the index keeps no positions)."""
+
+    def __init__(self, searcher, state: IndexState):
+        self.searcher = searcher
+        self.state = state
+
+    def __call__(self, node: Phrase) -> frozenset[int]:
+        from whoosh import query as q
+
+        candidates = q.And([_word_query(w.terms) for w in node.words])
+        wanted = dict(_phrase_fields(node))
+        found = set()
+        for docnum in self.searcher.docs_for_query(candidates):
+            doc_id = int(self.searcher.stored_fields(docnum)["key"])
+            texts = field_texts(self.state.stored[doc_id])
+            for name, (text, group) in texts.items():
+                phrase = wanted.get(name)
+                if phrase and _holds(analyze(text, group), phrase):
+                    found.add(docnum)
+                    break
+        return frozenset(found)
 
 
 def _word_query(terms: dict[str, str | None]):
@@ -125,7 +190,8 @@ def run(
     index: SearchIndex, state: IndexState, parsed: ParsedQuery, text: str, limit: int, sort: str
 ) -> SearchAnswer:
     with index.open_searcher(state) as searcher:
-        results = searcher.search(to_whoosh(parsed.tree), limit=None)
+        whoosh_query = to_whoosh(parsed.tree, _PhraseChecker(searcher, state))
+        results = searcher.search(whoosh_query, limit=None)
         scored = [(int(searcher.stored_fields(hit.docnum)["key"]), hit.score) for hit in results]
     if sort == DATE:
         scored.sort(key=lambda item: -item[0])
@@ -143,7 +209,9 @@ def run(
                 path=stored["path"],
                 date=stored["date"],
                 lang=stored["lang"],
-                excerpt=make_excerpt(stored["text"], stored["lang"], words),
+                excerpt=make_excerpt(
+                    f"{stored['summary']}\n\n{stored['body']}", stored["lang"], words
+                ),
             )
         )
     return SearchAnswer(text, len(scored), tuple(hits), parsed.ignored)

@@ -1,0 +1,167 @@
+"""One analysis, two front ends: the browser's port (templates/static/search.js, run in node)
+gives exactly the terms of the Python analysis, which equals whoosh's analyzer chain."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from site_builder.search import analysis
+from site_builder.search.analysis import GROUPS
+from support import tool_missing
+
+REPO = Path(__file__).resolve().parents[1]
+SEARCH_JS = REPO / "templates" / "static" / "search.js"
+
+NODE_SCRIPT = r"""
+const fs = require("fs");
+require(process.argv[1]);
+const S = globalThis.SiteSearch;
+const input = JSON.parse(fs.readFileSync(0, "utf8"));
+S.configure(input.tables);
+const out = {tokens: input.texts.map((t) => S.tokens(t))};
+for (const g of ["fr", "en", "plain"]) out[g] = input.words.map((w) => S.term(w, g));
+out.stem_fr = input.words.map((w) => S.frenchStem(w.toLowerCase()));
+out.stem_en = input.words.map((w) => S.englishStem(w.toLowerCase()));
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def run_node(words: list[str], texts: list[str] = ()) -> dict:
+    node = shutil.which("node")
+    if node is None:
+        tool_missing("node is not installed (needed to run search.js outside a browser)")
+    payload = {"tables": analysis.export_tables(), "words": words, "texts": list(texts)}
+    result = subprocess.run(
+        [node, "-e", NODE_SCRIPT, str(SEARCH_JS)],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def sample_words() -> set[str]:
+    words: set[str] = set()
+    for path in (REPO / "content").rglob("*"):
+        if path.is_file():
+            words.update(analysis.tokens(path.read_text("utf-8")))
+    return words
+
+
+def bench_words() -> set[str]:
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import wordlists
+    finally:
+        sys.path.pop(0)
+    words: set[str] = set()
+    for value in vars(wordlists).values():
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for item in items:
+            if isinstance(item, str):
+                words.update(analysis.tokens(item))
+    return words
+
+
+FRENCH_STEMS = "licenci administr nation rapid heureu continu port march act product organ "
+FRENCH_STEMS += "développ gouvern invest cré réduct accélér ferm financ emploi"
+FRENCH_ENDINGS = (
+    "ement ements ation ations atrice ateur ateurs euse euses eux ité ités if ive ives ifs iste "
+    "isme able ance ence ences logie logies ution usion amment emment ment ments aux eaux "
+    "issement issements ir is it issons issent issant irait èrent erait eraIent ions ez ée ées "
+    "és er ant ante antes ais ait ière ier e ë s ique iques ifications iquement ivement "
+    "ablement ieusement iez âmes ât ît"
+)
+ENGLISH_STEMS = "nation relat condit happ gener commun arsen hop run fly agree feed test operat "
+ENGLISH_STEMS += "digit sensit hope effect rational formal care use lay acquir"
+ENGLISH_ENDINGS = (
+    "al ally ization izer ational tional ness ful fulness ously ousness iveness ivity ability "
+    "bly ly logy ing ingly ed edly eed eedly s es ies ied sses 's y e ement ment ent ance ence "
+    "ism ate iti ive ize ion er ic able ible icate iciti ical ative alize li entli lessli fulli"
+)
+
+
+def generated_words(n: int = 6000) -> set[str]:
+    words = {s + e for s in FRENCH_STEMS.split() for e in FRENCH_ENDINGS.split()}
+    words |= {s + e for s in ENGLISH_STEMS.split() for e in ENGLISH_ENDINGS.split()}
+    letters = "aeiouyâàëéêèïîôûùçœæbcdfghjklmnpqrstvwxzslntrqu"
+    rng = random.Random(3)
+    words |= {"".join(rng.choice(letters) for _ in range(rng.randint(2, 12))) for _ in range(n)}
+    words |= {"İstanbul", "ŁÓDŹ", "straße", "Ægir", "naïve", "𝒜𝒷𝒸", "中文字", "x𝒜yé", "yeux",
+              "ΣΊΣΥΦΟΣ", "ǅemal", "ﬁnance", "U.S.", "2.7.4", "a_b", "١٢٣", "Œuvre", "quand",
+              "ennuie", "jouer", "GreenLake", "HPE", "États", "licenciés"}  # fmt: skip
+    return words
+
+
+def test_fast_analysis_equals_whoosh_chain():
+    text = (REPO / "content" / "2020" / "10" / "hpe-licenciements-etats-unis.md").read_text()
+    text += " U.S. 2.7.4 Œuvre naïve İstanbul straße " + " ".join(sorted(generated_words(500)))
+    text = unicodedata.normalize("NFC", text)
+    for group in GROUPS:
+        whoosh_terms = [t.text for t in analysis.whoosh_analyzer(group)(text)]
+        assert analysis.analyze(text, group) == whoosh_terms
+
+
+def test_stemming_then_folding_meets_the_reader():
+    fr = analysis.TERM["fr"]
+    assert fr("licenciement") == fr("licenciés") == fr("licenciements") == "licenci"
+    assert fr("États") == fr("etats") == "etat"
+    assert fr("les") is None and fr("l") is None
+    assert analysis.TERM["en"]("layoffs") == analysis.TERM["en"]("layoff")
+    assert analysis.TERM["plain"]("Œuvre") == "oeuvre"
+
+
+def test_javascript_analysis_equals_python_on_every_word():
+    words = sorted(sample_words() | bench_words() | generated_words())
+    assert len(words) > 5000
+    texts = [(REPO / "content" / "2020" / "10" / "hpe-licenciements-etats-unis.md").read_text()]
+    texts += ["U.S.-based 2.7.4 l’usage d'infrastructure États-Unis e\u0301te\u0301 x__y a.b.c"]
+    out = run_node(words, texts)
+    assert out["tokens"] == [analysis.tokens(t) for t in texts]
+    from whoosh.lang.snowball.english import EnglishStemmer
+    from whoosh.lang.snowball.french import FrenchStemmer
+
+    expected = {g: [analysis.TERM[g](w) for w in words] for g in GROUPS}
+    expected["stem_fr"] = [FrenchStemmer().stem(w.lower()) for w in words]
+    expected["stem_en"] = [EnglishStemmer().stem(w.lower()) for w in words]
+    for key, values in expected.items():
+        different = [(w, a, b) for w, a, b in zip(words, values, out[key], strict=True) if a != b]
+        assert not different, f"{key}: {len(different)} words differ, e.g. {different[:10]}"
+
+
+@pytest.mark.slow
+def test_javascript_tokens_and_folding_equal_python_on_every_character():
+    """Every assigned code point that Python counts as a word character, doubled (one letter
+    is too short to index), gives the same term in both analyses."""
+    words = [
+        chr(c) * 2
+        for c in range(0x110000)
+        if not 0xD800 <= c <= 0xDFFF
+        and unicodedata.category(chr(c)) != "Cn"
+        and re.match(r"\w", chr(c))
+    ]
+    out = run_node(words)
+    for group in GROUPS:
+        different = [
+            (w, a, b)
+            for w, a, b in zip(words, [analysis.TERM[group](w) for w in words], out[group],
+                               strict=True)
+            if a != b
+        ]  # fmt: skip
+        assert not different, different[:10]
+
+
+def test_query_words_drop_common_words_everywhere():
+    kept, ignored = analysis.query_words("les licenciements de HPE the a")
+    assert [w.text for w in kept] == ["licenciements", "hpe"]
+    assert ignored == ["les", "de", "the", "a"]

@@ -1,0 +1,181 @@
+"""`site-builder search`: a curator's queries on the built sample archive, from the whoosh index
+in the build cache."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+from support.sites import article, build, write_site
+
+REPO = Path(__file__).resolve().parents[1]
+HPE_STORY = "HPE supprime au moins 500 postes aux États-Unis"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    assert build(root) == 0
+    return root
+
+
+def search(capsys, root: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["search", *args, "--root", str(root)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def search_json(capsys, root: Path, query: str, *args: str) -> dict:
+    code, out, _ = search(capsys, root, query, "--json", *args)
+    assert code == 0, out
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("query", ["licenciement", "GreenLake", "hewlett packard", "etats-unis"])
+def test_finds_the_hpe_layoffs_story(capsys, sample, query):
+    answer = search_json(capsys, sample, query)
+    titles = [r["title"] for r in answer["results"]]
+    assert HPE_STORY in titles[:3], titles
+
+
+def test_results_carry_title_date_url_and_marked_excerpt(capsys, sample):
+    hit = search_json(capsys, sample, "licenciement")["results"][0]
+    assert hit["title"] == HPE_STORY
+    assert hit["date"] == "octobre 2020"
+    assert hit["url"].endswith("/2020/10/hpe-supprime-au-moins-500-postes-aux-etats-unis/")
+    marked = [hit["excerpt"][s:e] for s, e in hit["matches"]]
+    assert "licenciés" in marked and "licencié" in marked
+
+    code, out, _ = search(capsys, sample, "licenciement")
+    assert code == 0
+    assert "[licenciés]" in out  # not a terminal: matches in brackets
+    assert "1 result for 'licenciement'" in out
+
+
+def test_accents_fold_both_ways(capsys, sample):
+    assert HPE_STORY in [r["title"] for r in search_json(capsys, sample, "ÉTATS-UNIS")["results"]]
+    hit = search_json(capsys, sample, "etats-unis")["results"][0]
+    assert "États" in [hit["excerpt"][s:e] for s, e in hit["matches"]]
+
+
+def test_company_aliases_resolve_through_the_registry(capsys, sample):
+    by_alias = search_json(capsys, sample, "company:HPE")
+    by_name = search_json(capsys, sample, 'company:"Hewlett Packard Enterprise"')
+    assert by_alias["total"] == by_name["total"] >= 3
+    assert [r["id"] for r in by_alias["results"]] == [r["id"] for r in by_name["results"]]
+    assert HPE_STORY in [r["title"] for r in by_alias["results"]]
+
+
+def test_operators_phrases_and_years(capsys, sample):
+    all_hpe = {r["id"] for r in search_json(capsys, sample, "company:HPE")["results"]}
+    recent = search_json(capsys, sample, "company:HPE year:2020..2024")
+    assert {r["id"] for r in recent["results"]} < all_hpe
+    assert all(r["date"][-4:] >= "2020" for r in recent["results"])
+    assert search_json(capsys, sample, "company:HPE NOT licenciement")["total"] == len(all_hpe) - 1
+    assert search_json(capsys, sample, "company:HPE -licenciement")["total"] == len(all_hpe) - 1
+    either = search_json(capsys, sample, "GreenLake OR Juniper")["total"]
+    assert either == search_json(capsys, sample, "(greenlake OR juniper)")["total"] >= 2
+    assert search_json(capsys, sample, '"hewlett packard"')["total"] >= 2
+    assert search_json(capsys, sample, '"packard hewlett"')["total"] == 0
+    assert search_json(capsys, sample, 'source:"block & files" licenciement')["total"] == 1
+    assert search_json(capsys, sample, "tag:greenlake")["total"] >= 1
+
+
+def test_sort_by_date_and_limit(capsys, sample):
+    answer = search_json(capsys, sample, "rachat", "--sort", "date", "--limit", "3")
+    ids = [r["id"] for r in answer["results"]]
+    assert len(ids) == 3 and ids == sorted(ids, reverse=True)
+    assert answer["total"] > 3
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "a",
+        "*",
+        '""',
+        '"',
+        '" "',
+        "x" * 10_000,
+        "les de la",
+        "(",
+        "company:Nope",
+    ],
+)
+def test_edge_queries_get_a_polite_answer(capsys, sample, query):
+    code, out, err = search(capsys, sample, query)
+    assert "Traceback" not in out + err
+    assert code in (0, 2)
+    assert (out + err).strip()
+    if query in ("", "a", "*", '""', "x" * 10_000):
+        assert code == 0 and not err
+    answer = search_json(capsys, sample, query) if code == 0 else None
+    if answer is not None:
+        assert answer["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("(licenciement", "not closed"),
+        ("licenciement)", "no matching"),
+        ('"hewlett', "quote is not closed"),
+        ("licenciement OR", "OR needs"),
+        ("AND licenciement", "AND needs"),
+        ("company:", "needs a value"),
+        ("year:20x0", "year"),
+    ],
+)
+def test_malformed_queries_get_a_clear_message(capsys, sample, query, words):
+    code, _, err = search(capsys, sample, query)
+    assert code == 2
+    assert "Traceback" not in err
+    assert err.startswith("error: malformed query:") and words in err
+    answer = json.loads(search(capsys, sample, query, "--json")[1])
+    assert answer["problem"]["kind"] == "syntax"
+
+
+def test_without_a_build_says_what_to_do(capsys, tmp_path):
+    code, _, err = search(capsys, tmp_path, "licenciement")
+    assert code == 2 and "site-builder build" in err
+
+
+def test_incremental_updates_equal_a_fresh_index(capsys, tmp_path):
+    """Edit, add and delete articles: the cached index answers like one built from scratch
+    (whoosh keeps deleted documents in its statistics; the scores must not see them)."""
+    files = {
+        f"content/2020/0{i}/a{i}.md": article(
+            title=f"Article {i} stockage", date=f"2020-0{i}-0{i}", body=f"Stockage flash {i}. " * i
+        )
+        for i in range(1, 8)
+    }
+    root = write_site(tmp_path / "site", files)
+    assert build(root) == 0
+    (root / "content/2020/03/a3.md").write_text(
+        article(title="Article 3 réseau", date="2020-03-03", body="Réseau et stockage.")
+    )
+    (root / "content/2020/05/a5.md").unlink()
+    write_site(root, {"content/2020/09/a9.md": article(title="Neuf", date="2020-09-09",
+                                                       body="Stockage stockage.")})  # fmt: skip
+    assert build(root) == 0
+    capsys.readouterr()
+    incremental = search_json(capsys, root, "stockage")
+
+    fresh = write_site(tmp_path / "fresh", {})
+    shutil.copytree(root / "content", fresh / "content")
+    assert build(fresh) == 0
+    capsys.readouterr()
+    clean = search_json(capsys, fresh, "stockage")
+    assert incremental["total"] == clean["total"] == 7
+    assert [(r["id"], r["score"]) for r in incremental["results"]] == [
+        (r["id"], r["score"]) for r in clean["results"]
+    ]
+    assert "Neuf" in [r["title"] for r in incremental["results"]]

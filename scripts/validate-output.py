@@ -1,0 +1,435 @@
+"""Validate a built site as a plain static host would serve it under its base URL.
+
+    python3 scripts/validate-output.py OUTPUT --base-url https://example.org/archive/
+
+Reads the files only (no server, standard library only), so it runs in CI right after the
+build. A static host maps `BASE/a/b/` to `OUTPUT/a/b/index.html` and `BASE/x.css` to
+`OUTPUT/x.css`, and has no other rules; against that:
+
+- every reference in every HTML page (`href`, `src`, `srcset`, `action`, `poster`,
+  `og:url`/`og:image`, URLs of the site inside JSON-LD) that stays on the site's origin must
+  lie under the base path and name a file that exists (a folder without its trailing slash
+  would need a redirect: an error); a `#fragment` must name an `id` on the target page;
+- `404.html` is served for any missing path, at any depth: its references must not be
+  relative to its own location;
+- every feed (`*.xml` with an Atom root) and sitemap is well-formed XML and every site URL in
+  it resolves; `robots.txt` names a sitemap that exists;
+- the static search index is readable: every `search/**/*.bin` is gzip, the shards and facets
+  named by `search/meta.bin` exist, and every document's URL resolves;
+- `_headers` rules all start with the base path.
+
+Exits 1 and prints one line per problem (as GitHub annotations with `--format github`),
+else prints a one-line summary and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import pickle
+import posixpath
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+IGNORED_SCHEMES = {"mailto", "tel", "javascript", "data", "blob", "about"}
+URL_ATTRIBUTES = {
+    "a": ("href",),
+    "area": ("href",),
+    "link": ("href",),
+    "script": ("src",),
+    "img": ("src",),
+    "source": ("src",),
+    "iframe": ("src",),
+    "audio": ("src",),
+    "video": ("src", "poster"),
+    "track": ("src",),
+    "embed": ("src",),
+    "form": ("action",),
+}
+URL_META_PROPERTIES = {"og:url", "og:image", "twitter:image"}
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+REQUIRED = ("index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml")
+# Parsing pages in worker processes pays off past this many pages.
+PARALLEL_FROM = 400
+MAX_SHOWN = 200
+CACHE_FORMAT = 1
+
+
+@dataclass
+class PageFacts:
+    """What one HTML page declares: its references and the ids it holds."""
+
+    references: list[str] = field(default_factory=list)
+    absolute_urls: list[str] = field(default_factory=list)  # from JSON-LD
+    ids: set[str] = field(default_factory=set)
+    base_href: str | None = None
+
+
+class _PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.facts = PageFacts()
+        self._json_ld: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value for name, value in attrs if value is not None}
+        facts = self.facts
+        if "id" in values:
+            facts.ids.add(values["id"])
+        if tag == "a" and "name" in values:
+            facts.ids.add(values["name"])
+        if tag == "base" and "href" in values and facts.base_href is None:
+            facts.base_href = values["href"].strip()
+        for name in URL_ATTRIBUTES.get(tag, ()):
+            if values.get(name, "").strip():
+                facts.references.append(values[name].strip())
+        if tag in ("img", "source") and values.get("srcset"):
+            facts.references += [p.split()[0] for p in values["srcset"].split(",") if p.split()]
+        content = values.get("content", "").strip()
+        if tag == "meta" and values.get("property") in URL_META_PROPERTIES and content:
+            facts.references.append(content)
+        if tag == "script" and values.get("type") == "application/ld+json":
+            self._json_ld = []
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data: str) -> None:
+        if self._json_ld is not None:
+            self._json_ld.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._json_ld is not None:
+            text, self._json_ld = "".join(self._json_ld), None
+            try:
+                self.facts.absolute_urls += _json_strings(json.loads(text))
+            except ValueError:
+                self.facts.references.append("json-ld:invalid")
+
+
+def _json_strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.startswith(("http://", "https://")) else []
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [s for item in value for s in _json_strings(item)]
+    return []
+
+
+def parse_page(path: Path) -> PageFacts:
+    parser = _PageParser()
+    parser.feed(path.read_text("utf-8"))
+    parser.close()
+    return parser.facts
+
+
+class Site:
+    """The output folder seen through its base URL."""
+
+    def __init__(self, output: Path, base_url: str):
+        self.output = output
+        parts = urlsplit(base_url)
+        self.origin = (parts.scheme, parts.netloc)
+        self.origin_url = f"{parts.scheme}://{parts.netloc}"
+        self.base_path = parts.path if parts.path.endswith("/") else parts.path + "/"
+        self.base_url = self.origin_url + self.base_path
+        self.files = _walk(output)
+        self.folders = {posixpath.dirname(f) for f in self.files}
+        self.pages: dict[str, PageFacts] = {}
+        self._verdicts: dict[str, tuple[str | None, str | None, str] | None] = {}
+
+    def url_of(self, rel: str) -> str:
+        """The URL a host serves `rel` (an output path) at: folders for index.html."""
+        if rel == "index.html" or rel.endswith("/index.html"):
+            rel = rel[: -len("index.html")]
+        return self.base_url + rel
+
+    def absolute(self, page_url: str, raw: str) -> str:
+        # Most links are root-relative: skip urljoin's general case for them.
+        if raw.startswith("/") and not raw.startswith("//"):
+            return self.origin_url + raw
+        return urljoin(page_url, raw)
+
+    def is_site(self, url: str) -> bool:
+        if url.startswith(self.base_url):
+            return True
+        parts = urlsplit(url)
+        return (parts.scheme, parts.netloc) == self.origin and parts.scheme not in IGNORED_SCHEMES
+
+    def judge(self, url: str) -> tuple[str | None, str | None, str] | None:
+        """None for a URL off the site, else (output path or None, why not, fragment)."""
+        if url not in self._verdicts:
+            if not self.is_site(url):
+                self._verdicts[url] = None
+            else:
+                target_url, _, fragment = url.partition("#")
+                self._verdicts[url] = (*self._resolve(target_url), unquote(fragment))
+        return self._verdicts[url]
+
+    def _resolve(self, url: str) -> tuple[str | None, str | None]:
+        path = unquote(urlsplit(url).path)
+        if not path.startswith(self.base_path):
+            return None, f"outside the site's base path {self.base_path}"
+        rel = posixpath.normpath(path[len(self.base_path) :]) if path != self.base_path else "."
+        if rel.startswith("../") or rel == "..":
+            return None, "climbs above the base path"
+        rel = "" if rel == "." else rel
+        if path.endswith("/") or rel == "":
+            rel = f"{rel}/index.html".lstrip("/")
+        if rel in self.files:
+            return rel, None
+        if rel in self.folders:
+            return None, "names a folder without its trailing slash (a host would redirect)"
+        return None, "no such file"
+
+
+def read_pages(site: Site, jobs: int, cache: Path | None) -> dict[str, PageFacts]:
+    """The facts of every HTML page. With a `cache` file, a page whose size and mtime did not
+    change since the last run is not parsed again (CI restores output/ with its mtimes)."""
+    pages = sorted(f for f in site.files if f.endswith(".html"))
+    stats = {}
+    for rel in pages:
+        st = os.stat(site.output / rel)
+        stats[rel] = (st.st_size, st.st_mtime_ns)
+    known: dict = {}
+    if cache is not None:
+        try:
+            with open(cache, "rb") as f:
+                version, known = pickle.load(f)
+            if version != CACHE_FORMAT:
+                known = {}
+        except Exception:  # a missing or unreadable cache means parsing everything
+            known = {}
+    facts: dict[str, PageFacts] = {}
+    todo = []
+    for rel in pages:
+        entry = known.get(rel)
+        if entry is not None and entry[0] == stats[rel]:
+            facts[rel] = PageFacts(*entry[1])
+        else:
+            todo.append(rel)
+    paths = [site.output / rel for rel in todo]
+    if len(paths) >= PARALLEL_FROM and jobs > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parsed = pool.map(parse_page, paths, chunksize=64)
+    else:
+        parsed = [parse_page(p) for p in paths]
+    facts.update(zip(todo, parsed, strict=True))
+    if cache is not None:
+        _save_cache(cache, {rel: (stats[rel], _plain(facts[rel])) for rel in pages})
+    return {rel: facts[rel] for rel in pages}
+
+
+def _plain(facts: PageFacts) -> tuple:
+    # Interned strings are stored once by pickle: the same links recur on every page.
+    intern = sys.intern
+    return (
+        [intern(r) for r in facts.references],
+        [intern(u) for u in facts.absolute_urls],
+        {intern(i) for i in facts.ids},
+        facts.base_href,
+    )
+
+
+def _save_cache(cache: Path, data: dict) -> None:
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_name(cache.name + ".tmp")
+    with open(tmp, "wb") as f:
+        pickle.dump((CACHE_FORMAT, data), f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, cache)
+
+
+def check_pages(site: Site, problems: list[str], jobs: int, cache: Path | None) -> int:
+    site.pages = read_pages(site, jobs, cache)
+    links = 0
+    for rel, page in site.pages.items():
+        page_url = site.url_of(rel)
+        base = urljoin(page_url, page.base_href) if page.base_href else page_url
+        for raw in page.references:
+            if raw == "json-ld:invalid":
+                problems.append(f"{rel}: a JSON-LD block is not valid JSON")
+                continue
+            if rel == "404.html" and not _location_free(raw):
+                problems.append(
+                    f"{rel}: {raw!r} is relative to the page's location, but a host serves "
+                    "404.html at any depth: use a root-relative or absolute URL"
+                )
+            links += check_reference(site, rel, site.absolute(base, raw), raw, problems)
+        for url in page.absolute_urls:
+            if url.startswith(site.base_url):
+                links += check_reference(site, rel, url, url, problems)
+    return links
+
+
+def _location_free(raw: str) -> bool:
+    parts = urlsplit(raw)
+    return bool(parts.scheme) or raw.startswith(("/", "#")) or raw == ""
+
+
+def check_reference(site: Site, where: str, url: str, raw: str, problems: list[str]) -> int:
+    """Check one reference found in `where`; returns 1 when it was a reference to the site."""
+    verdict = site.judge(url)
+    if verdict is None:
+        return 0
+    target, why, fragment = verdict
+    if target is None:
+        problems.append(f"{where}: broken link {raw!r} ({url.partition('#')[0]}: {why})")
+    elif fragment and fragment.lower() != "top" and target.endswith(".html"):
+        facts = site.pages.get(target)
+        if facts is not None and fragment not in facts.ids:
+            problems.append(f"{where}: {raw!r}: no id={fragment!r} on {target}")
+    return 1
+
+
+def _walk(folder: Path) -> set[str]:
+    """Every file under `folder`, as relative POSIX paths."""
+    files = set()
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        prefix = Path(dirpath).relative_to(folder).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
+        files.update(prefix + name for name in filenames)
+    return files
+
+
+def check_xml(site: Site, problems: list[str]) -> tuple[int, int]:
+    feeds = sitemaps = 0
+    for rel in sorted(f for f in site.files if f.endswith(".xml")):
+        try:
+            root = ET.parse(site.output / rel).getroot()
+        except ET.ParseError as error:
+            problems.append(f"{rel}: not well-formed XML: {error}")
+            continue
+        if root.tag == f"{ATOM}feed":
+            feeds += 1
+            urls = [link.get("href", "") for link in root.iter(f"{ATOM}link")]
+            ids = [e.text or "" for e in root.iter(f"{ATOM}id")]
+            urls += [i for i in ids if i.startswith(("http://", "https://"))]
+            if root.find(f"{ATOM}updated") is None:
+                problems.append(f"{rel}: an Atom feed without <updated>")
+        elif root.tag in (f"{SITEMAP}urlset", f"{SITEMAP}sitemapindex"):
+            sitemaps += 1
+            urls = [e.text or "" for e in root.iter(f"{SITEMAP}loc")]
+            for url in urls:
+                if not url.startswith(site.base_url):
+                    problems.append(f"{rel}: {url} is not under the base URL {site.base_url}")
+        else:
+            continue
+        for url in urls:
+            check_reference(site, rel, url, url, problems)
+    return feeds, sitemaps
+
+
+def check_robots(site: Site, problems: list[str]) -> None:
+    if "robots.txt" not in site.files:
+        return
+    for line in (site.output / "robots.txt").read_text("utf-8").splitlines():
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "sitemap":
+            check_reference(site, "robots.txt", value.strip(), value.strip(), problems)
+
+
+def _gunzip_json(path: Path) -> object:
+    return json.loads(gzip.decompress(path.read_bytes()))
+
+
+def check_search(site: Site, problems: list[str]) -> int:
+    """The static search index: readable, complete, pointing at pages that exist."""
+    files = sorted(f for f in site.files if f.startswith("search/") and f.endswith(".bin"))
+    for rel in files:
+        try:
+            data = gzip.decompress((site.output / rel).read_bytes())
+        except (OSError, EOFError) as error:
+            problems.append(f"{rel}: not gzip: {error}")
+            continue
+        if rel.startswith("search/docs/"):
+            try:
+                url = json.loads(data).get("u", "")
+            except (ValueError, AttributeError):
+                problems.append(f"{rel}: not a JSON object")
+                continue
+            if url:
+                check_reference(site, rel, urljoin(site.base_url, url), url, problems)
+    if "search/meta.bin" in site.files:
+        try:
+            meta = _gunzip_json(site.output / "search/meta.bin")
+        except (OSError, EOFError, ValueError) as error:
+            problems.append(f"search/meta.bin: unreadable: {error}")
+            return len(files)
+        named = [f"search/shards/{name}.bin" for _first, name in meta.get("shards", [])]
+        if meta.get("facets"):
+            named.append(f"search/{meta['facets']}")
+        for rel in named:
+            if rel not in site.files:
+                problems.append(f"search/meta.bin names {rel}, which is missing")
+    return len(files)
+
+
+def check_headers(site: Site, problems: list[str]) -> None:
+    if "_headers" not in site.files:
+        return
+    for number, line in enumerate((site.output / "_headers").read_text("utf-8").splitlines(), 1):
+        is_rule = line and not line[0].isspace() and not line.startswith("#")
+        if is_rule and not line.startswith(site.base_path):
+            problems.append(f"_headers:{number}: rule {line!r} is not under {site.base_path}")
+
+
+def validate(
+    output: Path, base_url: str, jobs: int = 1, cache: Path | None = None
+) -> tuple[list[str], str]:
+    """Every problem found, and a summary of what was checked."""
+    site = Site(output, base_url)
+    problems = [f"{name}: missing" for name in REQUIRED if name not in site.files]
+    links = check_pages(site, problems, jobs, cache)
+    feeds, sitemaps = check_xml(site, problems)
+    check_robots(site, problems)
+    search_files = check_search(site, problems)
+    check_headers(site, problems)
+    problems = list(dict.fromkeys(problems))  # a page may repeat a link (canonical, og:url)
+    summary = (
+        f"{len(site.files)} files: {len(site.pages)} pages, {links} links to the site, "
+        f"{feeds} feeds, {sitemaps} sitemaps, {search_files} search files"
+    )
+    return problems, summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("output", type=Path, help="the built site (output/)")
+    parser.add_argument("--base-url", required=True, help="the base URL the site was built for")
+    parser.add_argument("--format", choices=("text", "github"), default="text")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--cache", type=Path, help="remember parsed pages in FILE; unchanged pages are skipped"
+    )
+    args = parser.parse_args(argv)
+    if not args.output.is_dir():
+        print(f"error: {args.output} is not a folder", file=sys.stderr)
+        return 2
+    problems, summary = validate(args.output, args.base_url, args.jobs, args.cache)
+    for problem in problems[:MAX_SHOWN]:
+        if args.format == "github":
+            # Output files are not in the repository: a plain error annotation, no file=.
+            text = problem.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            print(f"::error title=Output validation::{text}")
+        else:
+            print(f"error: {problem}")
+    if len(problems) > MAX_SHOWN:
+        print(f"… and {len(problems) - MAX_SHOWN} more problems")
+    if problems:
+        print(f"output validation failed: {len(problems)} problems in {summary}", file=sys.stderr)
+        return 1
+    print(f"output valid: {summary}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,7 +13,7 @@ from site_builder import urls
 from site_builder.cache import OutputRecord
 from site_builder.fingerprint import Memo, digest
 from site_builder.load import BodyStore
-from site_builder.plan import PagePlan
+from site_builder.plan import ArticleItem, PagePlan
 from site_builder.render import Renderer
 from site_builder.write import OutputTransaction
 
@@ -30,15 +30,17 @@ class Produced:
 
 
 def page_fingerprint(page: PagePlan, environment: bytes, bodies: BodyStore, memo: Memo) -> bytes:
-    parts: list[object] = [environment, page.path, page.template, page.title, page.body_of]
-    for key, value in page.context.items():
-        if isinstance(value, tuple) and value and not isinstance(value[0], str):
-            parts.append((key, tuple(memo.of(v) for v in value)))
-        else:
-            parts.append((key, value))
-    if page.body_of is not None:
-        parts.append(bodies.key(page.body_of))
-    return digest(*parts)
+    context = page.context
+    if any(isinstance(v, tuple) and v and isinstance(v[0], ArticleItem) for v in context.values()):
+        # An article shows in many lists: its item is digested once per build.
+        context = {
+            k: tuple(memo.of(x) for x in v)
+            if isinstance(v, tuple) and v and isinstance(v[0], ArticleItem)
+            else v
+            for k, v in context.items()
+        }
+    body = bodies.key(page.body_of) if page.body_of is not None else None
+    return digest(environment, page.path, page.template, page.title, body, context)
 
 
 def unchanged(path: str, fingerprint: bytes, previous: dict[str, OutputRecord], output: Path):

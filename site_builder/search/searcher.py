@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh.matching import ListMatcher, NullMatcher
-from whoosh.query import Query
+from whoosh.matching import ListMatcher, NullMatcher, NullMatcherClass, WrappingMatcher
+from whoosh.query import Query, WrappingQuery
 
 from site_builder.search.analysis import FIELDS, analyze
 from site_builder.search.excerpt import Excerpt, make_excerpt
@@ -56,6 +56,23 @@ def rank_key(score: float, doc_id: int) -> tuple[int, int]:
     return (-math.floor(score * 1e6 + 0.5), -doc_id)
 
 
+class _NoScore(WrappingMatcher):
+    def __init__(self, child, boost=0.0):
+        super().__init__(child, 0.0)
+
+    def supports_block_quality(self):
+        return False
+
+
+class ZeroScore(WrappingQuery):
+    """Selects what its child matches and adds nothing to the score (whoosh's
+    ConstantScoreQuery(child, 0.0) scores 1.0: a weight of 0.0 reads as "not set")."""
+
+    def matcher(self, searcher, context=None):
+        m = self.child.matcher(searcher, context)
+        return m if isinstance(m, NullMatcherClass) else _NoScore(m)
+
+
 class DocumentSet(Query):
     """Matches a given set of (top-level) document numbers."""
 
@@ -95,7 +112,7 @@ def to_whoosh(node, phrase_docs=None):
         return to_whoosh(child, phrase_docs)
 
     def zero(child):
-        return q.ConstantScoreQuery(child, 0.0)
+        return ZeroScore(child)
 
     def every():
         return zero(q.Every())

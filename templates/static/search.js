@@ -976,7 +976,7 @@
     if (header) header.value = input.value;
   }
   function go(push) {
-    for (const kind of ["company", "source", "year"]) delete selects[kind].dataset.value;
+    for (const kind of ["company", "source", "year", "sort"]) delete selects[kind].dataset.value;
     const url = "?" + state().toString();
     if (url !== location.search) history[push ? "pushState" : "replaceState"](null, "", url === "?" ? location.pathname : url);
     search();

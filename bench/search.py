@@ -15,13 +15,15 @@ For each size (archives cached as in ``build.py``):
    - ``first result ms``: from navigation start (``performance.now()`` origin) to the moment
      the first ``[data-search-results] li`` is in the DOM (a MutationObserver installed before
      any page script runs);
-   - ``KB``: the sum of response body sizes (Playwright ``request.sizes()``) of every request
-     from navigation until the network is idle after the first result (page, scripts, styles,
-     index files, result fragments);
+   - ``KB``: the body bytes our HTTP server sent for every request from navigation until the
+     network is idle after the first result (page, scripts, styles, index files, result
+     fragments; requests made by web workers included, which the browser's own per-page
+     accounting misses), and how many requests;
    - ``results``: how many ``[data-search-results] li`` are shown.
 
    site-builder: the contract assumed here is a page ``/search/`` that reads ``?q=`` and renders
-   hits as ``[data-search-results] li`` (see ``SITE_BUILDER_QUERY_PATH``, ``RESULT_SELECTOR``).
+   hits as ``[data-search-results] li`` (see ``SITE_BUILDER_QUERY_PATH``, ``RESULT_SELECTOR``;
+   the default selector also accepts ``#search-results > li``, what the page renders today).
    Pagefind: its default UI has no such contract, so a small harness page written to
    ``public/bench-search/index.html`` implements it with the Pagefind JS API: it imports
    ``/pagefind/pagefind.js``, runs ``pagefind.search(q)``, loads ``data()`` of the first 5
@@ -51,7 +53,9 @@ import measure
 import peers
 
 DEFAULT_QUERIES = ("licenciement", "acquisition", "stockage serveurs", "layoffs", "GreenLake")
-RESULT_SELECTOR = "[data-search-results] li"
+# The contract is ``[data-search-results] li``; ``#search-results > li`` is what the search page
+# of templates/search.html renders today. Change with --result-selector.
+RESULT_SELECTOR = "[data-search-results] li, #search-results > li"
 SITE_BUILDER_QUERY_PATH = "/search/?q={q}"
 PAGEFIND_QUERY_PATH = "/bench-search/?q={q}"
 CHROMIUM = "/usr/bin/chromium"
@@ -173,8 +177,30 @@ def fill(cost: IndexCost, result: measure.Measurement, index_dir: Path | None) -
 # --- serving and browsing ---------------------------------------------------------------
 
 
+class ServerStats:
+    """Body bytes and requests served, thread-safe; ``take`` reads and resets them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.bytes = 0
+        self.requests = 0
+
+    def add(self, size: int) -> None:
+        """Count one response body of ``size`` bytes."""
+        with self._lock:
+            self.bytes += size
+            self.requests += 1
+
+    def take(self) -> tuple[int, int]:
+        """``(bytes, requests)`` since the last call."""
+        with self._lock:
+            out = (self.bytes, self.requests)
+            self.bytes = self.requests = 0
+            return out
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
-    """Static files, no request log, right MIME type for WebAssembly."""
+    """Static files, no request log, right MIME type for WebAssembly, body bytes counted."""
 
     extensions_map: ClassVar[dict[str, str]] = {
         **SimpleHTTPRequestHandler.extensions_map,
@@ -184,16 +210,24 @@ class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         """Stay quiet."""
 
+    def copyfile(self, source, outputfile) -> None:
+        """Send the body and count it in the server's ``stats``."""
+        data = source.read()
+        outputfile.write(data)
+        self.server.stats.add(len(data))
+
 
 @contextlib.contextmanager
 def serve(folder: Path):
-    """Serve ``folder`` on 127.0.0.1 (free port) in a thread; yield the base URL."""
+    """Serve ``folder`` on 127.0.0.1 (free port) in a thread; yield the base URL and the
+    server's :class:`ServerStats`."""
     handler = functools.partial(QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.stats = ServerStats()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://127.0.0.1:{server.server_address[1]}", server.stats
     finally:
         server.shutdown()
         server.server_close()
@@ -214,41 +248,37 @@ def chromium():
             browser.close()
 
 
-def measure_query(browser, url: str, tool: str, query: str, timeout_s: float) -> QueryCost:
-    """Open ``url`` in a fresh context; time to first result, bytes and requests fetched."""
-    cost = QueryCost(tool, query)
+def measure_query(browser, url: str, stats: ServerStats, cost: QueryCost, args) -> QueryCost:
+    """Open ``url`` in a fresh context; time to the first ``args.result_selector`` match, and
+    what the server sent meanwhile. A timeout or page error is recorded in ``cost.error``.
+    """
+    selector, timeout_s = args.result_selector, args.timeout
     context = browser.new_context()
+    stats.take()
     try:
         page = context.new_page()
-        page.add_init_script(FIRST_RESULT_PROBE % json.dumps(RESULT_SELECTOR))
-        page.on("requestfinished", functools.partial(_count_request, cost))
+        page.add_init_script(FIRST_RESULT_PROBE % json.dumps(selector))
         page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
-        page.wait_for_selector(RESULT_SELECTOR, state="attached", timeout=timeout_s * 1000)
+        page.wait_for_selector(selector, state="attached", timeout=timeout_s * 1000)
         page.wait_for_load_state("networkidle", timeout=timeout_s * 1000)
         cost.first_result_ms = page.evaluate("window.__firstResultMs ?? null")
-        cost.results = page.locator(RESULT_SELECTOR).count()
+        cost.results = page.locator(selector).count()
         cost.extra = page.evaluate("window.__bench ?? {}")
     except Exception as error:  # a missing UI or a timeout is a result, not a crash
         cost.error = f"{type(error).__name__}: {str(error).splitlines()[0][:150]}"
     finally:
+        cost.bytes_fetched, cost.requests = stats.take()
         context.close()
     return cost
 
 
-def _count_request(cost: QueryCost, request) -> None:
-    """Add a finished request's response body size to ``cost``."""
-    with contextlib.suppress(Exception):  # the page may be closing; still count the request
-        cost.bytes_fetched += max(request.sizes()["responseBodySize"], 0)
-    cost.requests += 1
-
-
-def run_queries(folder: Path, tool: str, path: str, queries, timeout_s: float) -> list[QueryCost]:
-    """Serve ``folder`` and measure every query against it."""
+def run_queries(folder: Path, tool: str, path: str, args: argparse.Namespace) -> list[QueryCost]:
+    """Serve ``folder`` and measure every query of ``args.queries`` against it."""
     out = []
-    with serve(folder) as base, chromium() as browser:
-        for query in queries:
+    with serve(folder) as (base, stats), chromium() as browser:
+        for query in args.queries:
             url = base + path.format(q=quote(query))
-            out.append(measure_query(browser, url, tool, query, timeout_s))
+            out.append(measure_query(browser, url, stats, QueryCost(tool, query), args))
             build.log(f"  {tool:12} {query!r:22} {describe(out[-1])}")
     return out
 
@@ -305,6 +335,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--queries", nargs="+", default=list(DEFAULT_QUERIES))
     parser.add_argument("--browser", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--timeout", type=float, default=30, help="seconds per query")
+    parser.add_argument("--result-selector", default=RESULT_SELECTOR, help="CSS of one hit")
     parser.add_argument("--site-builder-cmd", help="command to run instead of 'site-builder'")
     parser.add_argument("--out", type=Path, help="report folder (default bench/runs/search-…)")
     return parser.parse_args(argv)
@@ -320,12 +351,8 @@ def run_size(size: int, args: argparse.Namespace, command: list[str]) -> str:
     if args.browser:
         (hugo_site / "public" / "bench-search").mkdir(exist_ok=True)
         (hugo_site / "public" / "bench-search" / "index.html").write_text(PAGEFIND_HARNESS)
-        queries += run_queries(
-            sb_site / "output", "site-builder", SITE_BUILDER_QUERY_PATH, args.queries, args.timeout
-        )
-        queries += run_queries(
-            hugo_site / "public", "pagefind", PAGEFIND_QUERY_PATH, args.queries, args.timeout
-        )
+        queries += run_queries(sb_site / "output", "site-builder", SITE_BUILDER_QUERY_PATH, args)
+        queries += run_queries(hugo_site / "public", "pagefind", PAGEFIND_QUERY_PATH, args)
         section += ["", query_table(queries)]
     save_json(args, size, indexes, queries)
     return "\n".join(section)

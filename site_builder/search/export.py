@@ -2,16 +2,20 @@
 
 - `search/meta.bin` (fetched first): gzip of JSON: document count `n`, fields (name, group,
   boost), BM25 `b` and `k1`, average field lengths `avg`, the analysis tables (stop lists,
-  folding), the shard table `shards` ([first term, file name] in term order), the facets file
+  folding), the directory table `dirs` ([first term, name] in term order), the facets file
   name, the UI words.
-- `search/shards/<hash>.bin`: gzip of a run of terms in order (UTF-16 code unit order, which
-  is JavaScript's string order). For each term: varint bytes shared with the previous term's
-  UTF-8, varint length and bytes of the rest, varint length of the postings block, then the
-  block: varint number of fields, and per field its number (one byte), its document count
-  and, per document in id order, varint id delta, varint term frequency, and the field length
-  byte whoosh stores (`length_to_byte`). Shard boundaries are content-defined (a term whose
-  hash is 0 mod 8 ends a shard past half the target size), and names are content hashes: a
-  shard whose terms did not change keeps its name from one build to the next.
+- `search/dirs/<name>.bin`: gzip of JSON: [first term, shard name] for a run of shards. Two
+  levels keep the first download small: a query reads meta, one directory per term range,
+  then the shards.
+- `search/shards/<name>.bin`: gzip of a run of terms in order (UTF-16 code unit order, which
+  is JavaScript's string order): varint term count, then per term: varint bytes shared with
+  the previous term's UTF-8, varint length and bytes of the rest, varint length of the
+  postings block, then the block, by column: varint number of documents, their ids (varint
+  deltas), their field masks (varint, bit n = field n), then for each field in number order
+  the term frequencies (varints) and field length bytes (whoosh's `length_to_byte`) of the
+  documents having it. Shard boundaries are content-defined (past half the target size, a
+  term whose hash is 0 mod 8 ends a shard; a big posting list has a shard of its own), and
+  names are content hashes: a shard whose terms did not change keeps its name.
 - `search/docs/<id>.bin`: gzip of JSON for one document: title `t`, URL `u`, date label `d`,
   language `l`, source `s`, text `x` (summary and the start of the body, for the excerpt).
 - `search/facets.<hash>.bin`: gzip of JSON: every document id (`ids`, delta-coded), and for
@@ -23,6 +27,7 @@ Every file is deterministic (gzip with mtime 0), so two builds of one archive ar
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
@@ -38,11 +43,19 @@ from site_builder.search.index import DocumentVector, IndexStatistics
 FORMAT_VERSION = 1
 SEARCH_DIR = "search/"
 META_FILE = SEARCH_DIR + "meta.bin"
-SHARD_TARGET = 12_000  # raw bytes; about 8 KB compressed
+SHARD_TARGET = 12_000  # raw bytes
 SHARD_MIN = SHARD_TARGET // 2
-SHARD_MAX = SHARD_TARGET * 3
+SHARD_MAX = SHARD_TARGET * 2
+SHARD_ALONE = SHARD_TARGET // 2
+DIRECTORY_EVERY = 24
+DIRECTORY_MIN = 8
 CUT_EVERY = 8
 FRAGMENT_BODY_CHARS = 900
+
+
+def content_name(data: bytes) -> str:
+    """A file name from the content: 50 bits of SHA-256, base32."""
+    return base64.b32encode(hashlib.sha256(data).digest()[:10]).decode().lower()
 
 
 def gzip_bytes(data: bytes) -> bytes:
@@ -67,9 +80,9 @@ def varint(value: int) -> bytes:
     return bytes(out)
 
 
-# Encoding millions of postings in Python: small values come from tables.
+# Encoding millions of postings in Python: small values come from a table.
 _SMALL = [varint(v) for v in range(1 << 14)]
-_TF_LENGTH = [bytes([tf, length]) for tf in range(128) for length in range(256)]
+assert len(FIELDS) <= 14, "field masks are read from _SMALL"
 
 
 def term_order(term: str) -> bytes:
@@ -109,23 +122,33 @@ def term_blocks(postings: Postings) -> list[tuple[str, bytes]]:
 
 
 def encode_block(by_field: dict[int, list[tuple[int, int, int]]]) -> bytes:
-    small, tf_length = _SMALL, _TF_LENGTH
-    pieces = [varint(len(by_field))]
-    append = pieces.append
+    """One term's postings, by column so that gzip finds the regularities: the documents
+    holding the term (id deltas), each one's field mask, then per field in number order the
+    term frequencies and the field length bytes of the documents having that field."""
+    masks: dict[int, int] = {}
     for number, items in by_field.items():
-        append(bytes([number]))
-        append(varint(len(items)))
-        last = 0
-        for doc_id, tf, length in items:
-            delta = doc_id - last
-            if delta < 16384:
-                append(small[delta])
-            elif delta < 2097152:
-                append(bytes(((delta & 127) | 128, (delta >> 7 & 127) | 128, delta >> 14)))
-            else:
-                append(varint(delta))
-            append(tf_length[tf << 8 | length] if tf < 128 else varint(tf) + bytes([length]))
-            last = doc_id
+        bit = 1 << number
+        for doc_id, _, _ in items:
+            masks[doc_id] = masks.get(doc_id, 0) | bit
+    ids = sorted(masks)
+    small = _SMALL
+    pieces = [varint(len(ids))]
+    append = pieces.append
+    last = 0
+    for doc_id in ids:
+        delta = doc_id - last
+        if delta < 16384:
+            append(small[delta])
+        elif delta < 2097152:
+            append(bytes(((delta & 127) | 128, (delta >> 7 & 127) | 128, delta >> 14)))
+        else:
+            append(varint(delta))
+        last = doc_id
+    pieces += [small[masks[d]] for d in ids]
+    for number in sorted(by_field):
+        items = by_field[number]
+        pieces += [small[tf] if tf < 16384 else varint(tf) for _, tf, _ in items]
+        append(bytes(length for _, _, length in items))
     return b"".join(pieces)
 
 
@@ -155,11 +178,14 @@ def build_shards(blocks: Iterable[tuple[str, bytes]]) -> list[Shard]:
         head = bytearray()
         _varint(head, count)
         data = gzip_bytes(bytes(head + current))
-        name = hashlib.sha256(data).hexdigest()[:16]
+        name = content_name(data)
         shards.append(Shard(first if shards else "", name, data))
         current, count, first, previous = bytearray(), 0, None, b""
 
     for term, block in blocks:
+        alone = len(block) >= SHARD_ALONE
+        if alone:
+            close()  # a big posting list gets a shard of its own: a query fetches only it
         raw = term.encode("utf-8")
         shared = 0
         limit = min(len(raw), len(previous))
@@ -175,10 +201,30 @@ def build_shards(blocks: Iterable[tuple[str, bytes]]) -> list[Shard]:
         count += 1
         previous = raw
         size = len(current)
-        if size >= SHARD_MAX or (size >= SHARD_MIN and _ends_shard(term)):
+        if alone or size >= SHARD_MAX or (size >= SHARD_MIN and _ends_shard(term)):
             close()
     close()
     return shards
+
+
+def _starts_directory(term: str) -> bool:
+    return hashlib.blake2b(term.encode(), digest_size=4).digest()[1] % DIRECTORY_EVERY == 0
+
+
+def build_directories(shards: list[Shard]) -> list[Shard]:
+    """Group the shard table into content-defined directories (a shard whose first term hashes
+    to 0 mod DIRECTORY_EVERY starts one), so the metadata stays small and an edit renames one
+    directory."""
+    groups: list[list[Shard]] = []
+    for shard in shards:
+        if not groups or (len(groups[-1]) >= DIRECTORY_MIN and _starts_directory(shard.first)):
+            groups.append([])
+        groups[-1].append(shard)
+    directories = []
+    for group in groups:
+        data = gzip_bytes(json_bytes([[s.first, s.name] for s in group]))
+        directories.append(Shard(group[0].first, content_name(data), data))
+    return directories
 
 
 def fragment(doc: SearchDocument, url: str) -> bytes:
@@ -213,7 +259,7 @@ def facets_file(docs: list[SearchDocument], facets: dict) -> tuple[str, bytes]:
             "docs": per_doc,
         }
     data = gzip_bytes(json_bytes(record))
-    return f"{SEARCH_DIR}facets.{hashlib.sha256(data).hexdigest()[:16]}.bin", data
+    return f"{SEARCH_DIR}facets.{content_name(data)}.bin", data
 
 
 def export_index(
@@ -228,6 +274,9 @@ def export_index(
     shards = build_shards(term_blocks(invert(vectors)))
     for shard in shards:
         yield f"{SEARCH_DIR}shards/{shard.name}.bin", shard.data
+    directories = build_directories(shards)
+    for directory in directories:
+        yield f"{SEARCH_DIR}dirs/{directory.name}.bin", directory.data
     for doc in docs:
         yield fragment_path(doc.id), fragment(doc, url_of(doc.path))
     facets_path, facets_data = facets_file(docs, facets)
@@ -240,7 +289,7 @@ def export_index(
         "k1": BM25_K1,
         "avg": [statistics.average_length(i) for i in range(len(FIELDS))],
         "analysis": export_tables(),
-        "shards": [[s.first, s.name] for s in shards],
+        "dirs": [[d.first, d.name] for d in directories],
         "facets": facets_path.removeprefix(SEARCH_DIR),
         "words": words,
     }

@@ -647,22 +647,23 @@
     return terms;
   }
 
-  // field number → {ids, tfs, lens} for one term's postings block
+  // One term's postings block (see export.py): field number → {ids, tfs, lens}.
   function readBlock(block) {
     const r = new Reader(block);
+    const n = r.varint();
+    const ids = new Array(n), masks = new Array(n);
+    let last = 0, all = 0;
+    for (let i = 0; i < n; i++) ids[i] = last += r.varint();
+    for (let i = 0; i < n; i++) all |= masks[i] = r.varint();
     const fields = new Map();
-    for (let f = r.varint(); f > 0; f--) {
-      const number = block[r.p++];
-      const n = r.varint();
-      const ids = new Array(n), tfs = new Array(n), lens = new Uint8Array(n);
-      let last = 0;
-      for (let i = 0; i < n; i++) {
-        last += r.varint();
-        ids[i] = last;
-        tfs[i] = r.varint();
-        lens[i] = block[r.p++];
-      }
-      fields.set(number, { ids, tfs, lens });
+    for (let f = 0; 1 << f <= all; f++) {
+      const bit = 1 << f;
+      if (!(all & bit)) continue;
+      const fieldIds = ids.filter((_, i) => masks[i] & bit);
+      const tfs = fieldIds.map(() => r.varint());
+      const lens = block.subarray(r.p, r.p + fieldIds.length);
+      r.p += fieldIds.length;
+      fields.set(f, { ids: fieldIds, tfs, lens });
     }
     return fields;
   }
@@ -683,16 +684,17 @@
       this.meta = JSON.parse(new TextDecoder().decode(await inflate(await this.fetch(this.base + "meta.bin"))));
       configure(this.meta.analysis);
       this.fields = this.meta.fields.map(([name, group, boost], number) => ({ name, group, boost, number }));
-      this.firsts = this.meta.shards.map((s) => s[0]);
+      this.dirs = new Map();
       return this;
     }
-    shardOf(t) {
-      let lo = 0, hi = this.firsts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (this.firsts[mid] <= t) lo = mid; else hi = mid - 1;
+    // The shard holding term t: the directory for t's range, then the shard within it.
+    async shardOf(t) {
+      const [, dirName] = lookup(this.meta.dirs, t);
+      if (!this.dirs.has(dirName)) {
+        this.dirs.set(dirName, this.fetch(`${this.base}dirs/${dirName}.bin`).then(inflate)
+          .then((bytes) => JSON.parse(new TextDecoder().decode(bytes))));
       }
-      return this.meta.shards[lo][1];
+      return lookup(await this.dirs.get(dirName), t)[1];
     }
     shard(name) {
       if (!this.shards.has(name)) {
@@ -702,7 +704,7 @@
     }
     async postings(terms) {
       const wanted = [...new Set(terms)].filter((t) => !this.blocks.has(t));
-      const shards = await Promise.all(wanted.map((t) => this.shard(this.shardOf(t))));
+      const shards = await Promise.all(wanted.map(async (t) => this.shard(await this.shardOf(t))));
       wanted.forEach((t, i) => {
         const block = shards[i].get(t);
         this.blocks.set(t, block ? readBlock(block) : new Map());
@@ -846,6 +848,16 @@
   function yearTest([first, last]) {
     const low = dayOrdinal(first, 1, 1) * SLOTS, high = dayOrdinal(last + 1, 1, 1) * SLOTS;
     return (id) => id >= low && id < high;
+  }
+
+  // The last [first, name] entry whose first term is <= t (entries are in term order).
+  function lookup(table, t) {
+    let lo = 0, hi = table.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (table[mid][0] <= t) lo = mid; else hi = mid - 1;
+    }
+    return table[lo];
   }
 
   function intersect(a, b) {

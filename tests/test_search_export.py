@@ -1,0 +1,190 @@
+"""The static index under output/search/: deterministic, readable back, and stable from one
+build to the next so hosts keep their caches."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from site_builder.search import export
+from site_builder.search.documents import SLOTS, assign_ids, path_slot
+from support.sites import article, build, snapshot, write_site
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def generated_site(root: Path, n: int) -> Path:
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    generate.generate_archive(root, n, seed=11)
+    return root
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    root = generated_site(tmp_path_factory.mktemp("gen") / "site", 200)
+    assert build(root) == 0
+    return root
+
+
+def search_files(root: Path) -> dict[str, bytes]:
+    return {k: v for k, v in snapshot(root / "output").items() if k.startswith("search/")}
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    value, scale = 0, 1
+    while True:
+        byte = data[pos]
+        pos += 1
+        value += (byte & 0x7F) * scale
+        scale *= 128
+        if not byte & 0x80:
+            return value, pos
+
+
+def read_shard(data: bytes) -> dict[str, dict[int, list[tuple[int, int, int]]]]:
+    """Decode a shard the way search.js does: term → field → [(id, tf, length byte)]."""
+    raw = gzip.decompress(data)
+    count, pos = _varint(raw, 0)
+    terms, previous = {}, b""
+    for _ in range(count):
+        shared, pos = _varint(raw, pos)
+        rest, pos = _varint(raw, pos)
+        name = previous[:shared] + raw[pos : pos + rest]
+        pos += rest
+        size, pos = _varint(raw, pos)
+        block, pos = raw[pos : pos + size], pos + size
+        previous = name
+        n, p = _varint(block, 0)
+        ids, last = [], 0
+        for _ in range(n):
+            delta, p = _varint(block, p)
+            last += delta
+            ids.append(last)
+        masks = []
+        for _ in range(n):
+            mask, p = _varint(block, p)
+            masks.append(mask)
+        fields = {}
+        union = 0
+        for mask in masks:
+            union |= mask
+        for number in range(union.bit_length()):
+            if not union >> number & 1:
+                continue
+            having = [d for d, m in zip(ids, masks, strict=True) if m >> number & 1]
+            tfs = []
+            for _ in having:
+                tf, p = _varint(block, p)
+                tfs.append(tf)
+            lengths = block[p : p + len(having)]
+            p += len(having)
+            fields[number] = list(zip(having, tfs, lengths, strict=True))
+        assert p == len(block)
+        terms[name.decode()] = fields
+    assert pos == len(raw)
+    return terms
+
+
+def test_shards_hold_exactly_the_postings(generated):
+    from site_builder.search.index import SearchIndex, cache_folder
+
+    state = SearchIndex(cache_folder(generated, ".cache")).load_state()
+    expected: dict[str, dict[int, list]] = {}
+    for (term, number), items in export.invert(state.vectors).items():
+        expected.setdefault(term, {})[number] = items
+    files = search_files(generated)
+    meta = json.loads(gzip.decompress(files["search/meta.bin"]))
+    found: dict[str, dict[int, list]] = {}
+    shard_names = []
+    for _, directory in meta["dirs"]:
+        table = json.loads(gzip.decompress(files[f"search/dirs/{directory}.bin"]))
+        for first, name in table:
+            shard_names.append((first, name))
+            found.update(read_shard(files[f"search/shards/{name}.bin"]))
+    assert found == expected
+    firsts = [export.term_order(f) for f, _ in shard_names]
+    assert firsts == sorted(firsts) and shard_names[0][0] == ""
+    assert meta["n"] == len(state.vectors) == 200
+
+
+def test_fragments_and_facets(generated):
+    files = search_files(generated)
+    fragments = [k for k in files if k.startswith("search/docs/")]
+    assert len(fragments) == 200
+    record = json.loads(gzip.decompress(files[fragments[0]]))
+    assert set(record) == {"t", "u", "d", "l", "s", "x"}
+    meta = json.loads(gzip.decompress(files["search/meta.bin"]))
+    facets = json.loads(gzip.decompress(files["search/" + meta["facets"]]))
+    assert len(facets["ids"]) == 200 and len(facets["company"]["docs"]) == 200
+
+
+def test_two_builds_give_identical_bytes_and_a_clean_build_equals_an_incremental_one(
+    generated, tmp_path
+):
+    before = search_files(generated)
+    assert build(generated) == 0  # nothing changed: cached index
+    assert search_files(generated) == before
+    copy = tmp_path / "copy"
+    shutil.copytree(generated / "content", copy / "content")
+    shutil.copy(generated / "site.yaml", copy / "site.yaml")
+    assert build(copy) == 0
+    assert search_files(copy) == before
+
+
+def test_editing_one_article_keeps_most_shard_names(tmp_path):
+    root = generated_site(tmp_path / "site", 200)
+    assert build(root) == 0
+    before = search_files(root)
+    victim = sorted((root / "content").rglob("*.md"))[57]
+    text = victim.read_text()
+    victim.write_text(text.rstrip("\n") + "\n\nUne phrase ajoutée sur la supraconductivité.\n")
+    assert build(root) == 0
+    after = search_files(root)
+    shards_before = {k for k in before if k.startswith("search/shards/")}
+    shards_after = {k for k in after if k.startswith("search/shards/")}
+    kept = len(shards_before & shards_after) / len(shards_before)
+    assert kept >= 0.8, f"only {kept:.0%} of shards kept their names"
+    changed_fragments = [
+        k for k in after if k.startswith("search/docs/") and before.get(k) != after[k]
+    ]
+    assert len(changed_fragments) <= 1  # the edit is past the excerpt text
+
+    clean = tmp_path / "clean"
+    shutil.copytree(root / "content", clean / "content")
+    shutil.copy(root / "site.yaml", clean / "site.yaml")
+    assert build(clean) == 0
+    assert search_files(clean) == after
+
+
+def test_adding_an_article_renumbers_nobody(tmp_path):
+    files = {
+        f"content/2020/0{i}/a{i}.md": article(title=f"Article {i}", date=f"2020-0{i}-0{i}")
+        for i in range(1, 6)
+    }
+    root = write_site(tmp_path, files)
+    assert build(root) == 0
+    before = {k for k in search_files(root) if k.startswith("search/docs/")}
+    write_site(root, {"content/2020/03/z.md": article(title="Le même jour", date="2020-03-03")})
+    assert build(root) == 0
+    after = {k for k in search_files(root) if k.startswith("search/docs/")}
+    assert before < after and len(after - before) == 1
+
+
+def test_ids_sort_by_date_and_resolve_collisions_by_path():
+    day = 737_700
+    paths = [f"2020/10/p{i}/" for i in range(300)]
+    ids = assign_ids([(day, p) for p in paths] + [(day + 1, "2020/10/late/")])
+    assert len(set(ids.values())) == 301
+    assert all(day * SLOTS <= ids[p] < (day + 1) * SLOTS for p in paths)
+    assert ids["2020/10/late/"] > max(ids[p] for p in paths)
+    assert ids[paths[0]] == day * SLOTS + path_slot(paths[0])
+    assert assign_ids([(day, p) for p in reversed(paths)]) == assign_ids([(day, p) for p in paths])

@@ -19,8 +19,11 @@ class StrictLoader(_Base):  # type: ignore[misc, valid-type]
     """Safe YAML with YAML 1.2 booleans: `no`, `yes`, `on`, `off` are strings."""
 
 
+# Dates stay text: our own parser reads them with their precision and reports a bad one with
+# its file and line (YAML's timestamp reader raises a bare ValueError on `2020-13-45`).
+_LEFT_TO_US = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
 StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _LEFT_TO_US]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 StrictLoader.add_implicit_resolver(
@@ -70,6 +73,9 @@ def split_front_matter(text: str) -> FrontMatter:
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
         raise FrontMatterError(f"broken YAML: {problem}", line) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # A value YAML recognised but could not build (a huge float, an odd number form).
+        raise FrontMatterError(f"broken YAML: {exc}", 1) from None
     finally:
         loader.dispose()
     if data is None:

@@ -140,3 +140,9 @@ def test_the_build_never_modifies_content(tmp_path):
     before = snapshot(tmp_path / "content")
     assert build(tmp_path) == 0
     assert snapshot(tmp_path / "content") == before
+
+
+def test_an_impossible_full_date_is_a_located_error(tmp_path, capsys):
+    front = "title: T\ndate: 2020-13-45\nsource: S\ncompanies: X"
+    err = build_errors(tmp_path, {"content/a.md": f"---\n{front}\n---\n"}, capsys)
+    assert "content/a.md:3: [date] '2020-13-45' is not a real day" in err

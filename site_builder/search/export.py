@@ -33,6 +33,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from whoosh.util.numeric import length_to_byte
 
@@ -244,7 +245,7 @@ def fragment_path(doc_id: int) -> str:
 
 def facets_file(docs: list[SearchDocument], facets: dict) -> tuple[str, bytes]:
     ids = [d.id for d in docs]
-    record: dict = {"ids": [b - a for a, b in zip([0, *ids[:-1]], ids, strict=True)]}
+    record: dict = {"ids": [b - a for a, b in pairwise([0, *ids])]}
     for kind, attribute in (("company", "company_slugs"), ("source", "source_slug"),
                             ("tag", "tag_slugs")):  # fmt: skip
         names = facets.get(kind, [])

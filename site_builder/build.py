@@ -22,7 +22,7 @@ from site_builder.fingerprint import digest
 from site_builder.hosting import render_headers
 from site_builder.load import LoadResult, load_site
 from site_builder.outputs import produce_files, produce_pages, unchanged
-from site_builder.plan import PagePlan, plan_feeds, plan_pages
+from site_builder.plan import Feed, PageEntry, RelatedMap, page_entries, plan_feeds, related_map
 from site_builder.problems import ContentErrors, Problem
 from site_builder.render import Renderer, collect_assets, templates_dir
 from site_builder.search.publish import publish_search
@@ -66,13 +66,13 @@ class SitePlan:
     config: SiteConfig
     loaded: LoadResult
     archive: Archive
-    pages: list[PagePlan]
+    pages: list[PageEntry]  # keyed, planned on demand (`entry.plan()`)
     problems: tuple[Problem, ...]
 
 
-def collisions(pages: list[PagePlan]) -> list[Problem]:
+def collisions(pages: list[PageEntry]) -> list[Problem]:
     """Two articles (or an article and another page) that would write the same file."""
-    by_path: dict[str, PagePlan] = {}
+    by_path: dict[str, PageEntry] = {}
     problems = []
     for page in pages:
         other = by_path.get(page.path)
@@ -107,9 +107,31 @@ def plan_site(
     problems = list(loaded.problems)
     archive, archive_problems = build_archive(loaded.articles, loaded.registry, config)
     problems += archive_problems
-    pages = plan_pages(archive, config)
+    pages = page_entries(archive, config, _related(archive, cache))
     problems += collisions(pages)
     return SitePlan(root, config, loaded, archive, pages, tuple(sorted(problems)))
+
+
+def _related(archive: Archive, cache: BuildCache | None) -> RelatedMap:
+    """Related articles depend only on the order of the articles and their companies' names:
+    when neither changed (an edited body, summary or title), last build's answer holds."""
+    if cache is None:
+        return related_map(archive)
+    names = archive.company_names
+    signature = digest(tuple((a.path, names[a.path]) for a in archive.articles))
+    state = cache.state
+    if state.related is not None and state.related[0] == signature:
+        return state.related[1]
+    related = related_map(archive)
+    state.related = (signature, related)
+    return related
+
+
+def _feed_key(environment: bytes, feed: Feed) -> bytes:
+    """A feed shows its articles' fields, all read from their files: their versions suffice."""
+    articles = tuple((a.path, a.content_hash) for a in feed.articles)
+    fallback = None if feed.articles else os.environ.get("SOURCE_DATE_EPOCH")
+    return digest(environment, feed.path, feed.title, feed.page_path, articles, fallback)
 
 
 def _input_signature(root: Path, config: SiteConfig, drafts: bool, template_root: Path) -> bytes:
@@ -179,12 +201,11 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     known = previous.outputs
     transaction = OutputTransaction(output)
     try:
-        produced = produce_pages(
-            pages, renderer, loaded.bodies, environment, known, transaction, progress
-        )
+        produced = produce_pages(pages, renderer, loaded.bodies, environment, known,
+                                 transaction, progress, previous.full)  # fmt: skip
         fingerprints = dict(produced.fingerprints)
         for feed in plan_feeds(archive, config):
-            fp = digest(environment, feed)
+            fp = _feed_key(environment, feed)
             fingerprints[feed.path] = fp
             if unchanged(feed.path, fp, known, output):
                 transaction.keep(feed.path)
@@ -203,7 +224,8 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         raise
     report = transaction.commit()
     if cache is not None:
-        _remember(cache, output, target, signature, fingerprints, known, report, archive, pages)
+        _remember(cache, output, target, signature, fingerprints, known, report, archive, pages,
+                  produced.full)  # fmt: skip
     return BuildSummary(
         articles=len(archive.articles),
         pages=len(pages),
@@ -213,7 +235,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     )
 
 
-def _remember(cache, output, target, signature, fingerprints, known, report, archive, pages):
+def _remember(cache, output, target, signature, fingerprints, known, report, archive, pages, full):
     """Record what every output was made from and its stat, for the next build."""
     touched = set(report.added) | set(report.changed)
     outputs: dict[str, OutputRecord] = {}
@@ -228,5 +250,5 @@ def _remember(cache, output, target, signature, fingerprints, known, report, arc
             continue
         outputs[path] = OutputRecord(fp, st.st_size, st.st_mtime_ns)
     state = cache.state
-    state.targets[target] = TargetState(signature, outputs, len(archive.articles), len(pages))
+    state.targets[target] = TargetState(signature, outputs, len(archive.articles), len(pages), full)
     cache.save(state)

@@ -67,6 +67,8 @@ class TargetState:
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
     articles: int = 0
     pages: int = 0
+    # Page path → fingerprint of its whole planned context (verification mode only).
+    full: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -75,6 +77,8 @@ class CacheState:
     sources: dict[str, SourceRecord] = field(default_factory=dict)
     # Output folder (absolute) → its state: `build` and the preview server keep theirs apart.
     targets: dict[str, TargetState] = field(default_factory=dict)
+    # Related articles: (digest of their inputs, article path → (path, names in common)…).
+    related: tuple[bytes, dict] | None = None
 
 
 class BuildCache:

@@ -13,7 +13,7 @@ from site_builder import urls
 from site_builder.cache import OutputRecord
 from site_builder.fingerprint import Memo, digest
 from site_builder.load import BodyStore
-from site_builder.plan import ArticleItem, PagePlan
+from site_builder.plan import ArticleItem, PageEntry, PagePlan
 from site_builder.render import Renderer
 from site_builder.write import OutputTransaction
 
@@ -23,13 +23,29 @@ PARALLEL_FROM = 400
 
 @dataclass(frozen=True)
 class Produced:
-    """What `produce_pages` did: fingerprints of every page, and which were rendered."""
+    """What `produce_pages` did: the key of every page, and how many were rendered.
+
+    `full` holds, in verification mode only, each page's fingerprint of its whole context."""
 
     fingerprints: dict[str, bytes]
     rendered: int
+    full: dict[str, bytes]
+
+
+class KeyMissesInput(AssertionError):
+    """A page kept its key but its planned context changed: the key leaves out an input."""
+
+
+def verifying() -> bool:
+    """Verification mode (`SITE_BUILDER_VERIFY_KEYS=1`, used by the tests): every page is
+    also planned and fingerprinted in full, and a page whose key did not change must have
+    the full fingerprint it had last time."""
+    return os.environ.get("SITE_BUILDER_VERIFY_KEYS", "") not in ("", "0")
 
 
 def page_fingerprint(page: PagePlan, environment: bytes, bodies: BodyStore, memo: Memo) -> bytes:
+    """A digest of a planned page's whole context (slow: the keys of `PageEntry` replace it,
+    and verification mode checks them against it)."""
     context = page.context
     if any(isinstance(v, tuple) and v and isinstance(v[0], ArticleItem) for v in context.values()):
         # An article shows in many lists: its item is digested once per build.
@@ -41,6 +57,12 @@ def page_fingerprint(page: PagePlan, environment: bytes, bodies: BodyStore, memo
         }
     body = bodies.key(page.body_of) if page.body_of is not None else None
     return digest(environment, page.path, page.template, page.title, body, context)
+
+
+def page_key(entry: PageEntry, environment: bytes, bodies: BodyStore) -> bytes:
+    """The fingerprint of a page from its entry's inputs, without planning it."""
+    body = bodies.key(entry.body_of) if entry.body_of is not None else None
+    return digest(environment, entry.path, entry.title, body, entry.inputs)
 
 
 def unchanged(path: str, fingerprint: bytes, previous: dict[str, OutputRecord], output: Path):
@@ -56,31 +78,43 @@ def unchanged(path: str, fingerprint: bytes, previous: dict[str, OutputRecord], 
 
 
 def produce_pages(
-    pages: list[PagePlan],
+    entries: list[PageEntry],
     renderer: Renderer,
     bodies: BodyStore,
     environment: bytes,
     previous: dict[str, OutputRecord],
     transaction: OutputTransaction,
     progress: Callable[[str, int, int], None],
+    previous_full: dict[str, bytes] | None = None,
 ) -> Produced:
+    """Plan and render only the pages whose key changed (or whose file was touched)."""
+    verify = verifying()
     memo = Memo()
     fingerprints: dict[str, bytes] = {}
+    full: dict[str, bytes] = {}
     todo: list[PagePlan] = []
-    for page in pages:
-        path = urls.file_of(page.path)
-        fp = page_fingerprint(page, environment, bodies, memo)
-        fingerprints[path] = fp
-        if unchanged(path, fp, previous, transaction.output):
+    for entry in entries:
+        path = urls.file_of(entry.path)
+        key = page_key(entry, environment, bodies)
+        fingerprints[path] = key
+        page = None
+        if verify:
+            page = entry.plan()
+            full[path] = page_fingerprint(page, environment, bodies, memo)
+            old = previous.get(path)
+            was = (previous_full or {}).get(path)
+            if old is not None and old.fingerprint == key and was is not None and was != full[path]:
+                raise KeyMissesInput(f"{path}: its key did not change but its context did")
+        if unchanged(path, key, previous, transaction.output):
             transaction.keep(path)
         else:
-            todo.append(page)
+            todo.append(page if page is not None else entry.plan())
     total = len(todo)
     for n, (page, data) in enumerate(_render_all(todo, renderer, bodies), 1):
         transaction.put(urls.file_of(page.path), data)
         if n % 200 == 0 or n == total:
             progress("pages", n, total)
-    return Produced(fingerprints, total)
+    return Produced(fingerprints, total, full)
 
 
 def _render_all(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from urllib.parse import unquote
 
 from site_builder import meta, urls
@@ -18,7 +20,7 @@ from site_builder.config import SiteConfig
 from site_builder.dates import base_language, format_date, format_month
 from site_builder.i18n import count, span_label, words
 from site_builder.model import Article
-from site_builder.related import Related, related_articles
+from site_builder.related import related_articles
 
 MOST_COVERED = 10  # companies listed on the front page
 COMPANIONS = 8  # companies and sources listed on a term's profile
@@ -128,6 +130,47 @@ class PagePlan:
 
 
 @dataclass(frozen=True)
+class PageEntry:
+    """A page before it is planned: its address, and a cheap `inputs` value made of versions
+    of everything the page shows. Equal inputs (in an equal environment) give an equal plan,
+    so an unchanged page is neither planned nor rendered again."""
+
+    path: str
+    title: str
+    body_of: str | None
+    inputs: tuple = field(repr=False)
+    make: Callable[[], PagePlan] = field(repr=False, compare=False)
+
+    def plan(self) -> PagePlan:
+        return self.make()
+
+
+@dataclass(frozen=True, eq=False)
+class ListSpec:
+    """A list of articles cut into pages (see `Planner.list_page`)."""
+
+    first: str
+    title: str
+    articles: tuple[Article, ...]
+    extra: dict | None = None
+    feed: str | None = None
+    heading: str | None = None
+    first_extra: Callable[[], dict] | None = None  # computed only when the first page is planned
+    description: str | None = None
+
+
+# Related articles of each article path: (path, canonical names in common), best first.
+RelatedMap = Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
+
+
+def related_map(archive: Archive) -> RelatedMap:
+    return {
+        path: tuple((r.path, r.shared) for r in rels)
+        for path, rels in related_articles(archive).items()
+    }
+
+
+@dataclass(frozen=True)
 class Feed:
     """An Atom feed: its own address, the page it describes and its newest entries."""
 
@@ -146,19 +189,40 @@ def display_url(url: str | None) -> str | None:
 
 
 class Planner:
-    def __init__(self, archive: Archive, config: SiteConfig):
+    def __init__(self, archive: Archive, config: SiteConfig, related: RelatedMap | None = None):
         self.archive = archive
         self.config = config
         self.links = urls.Links(config)
         self.lang = config.language
         self.words = words(config.language)
         self.by_path = {a.path: a for a in archive.articles}
-        self.related: dict[str, tuple[Related, ...]] = dict(related_articles(archive))
+        self._related = related
         self.source_websites = {s.slug: s.url for s in archive.sources}
         # The same article shows in many lists: its list values are computed once per build.
         self._items: dict[str, ArticleItem] = {}
         self._company_links: dict[str, tuple[Link, ...]] = {}
         self._term_links: dict[tuple, Link] = {}
+        self._versions: dict[str, tuple] = {}
+
+    @property
+    def related(self) -> RelatedMap:
+        if self._related is None:
+            self._related = related_map(self.archive)
+        return self._related
+
+    def version(self, article: Article) -> tuple:
+        """Everything an article's list item, link or chart bar is made of, besides the
+        settings: its file (path and bytes) and its companies' canonical names (the registry
+        may rename them). Slugs and URLs are pure functions of these."""
+        v = self._versions.get(article.path)
+        if v is None:
+            path = article.path
+            v = self._versions[path] = (
+                path,
+                article.content_hash,
+                self.archive.company_names[path],
+            )
+        return v
 
     # -- small values --------------------------------------------------------------------------
     def other_lang(self, lang: str) -> str | None:
@@ -232,11 +296,9 @@ class Planner:
 
     def related_items(self, article: Article) -> tuple[RelatedItem, ...]:
         items = []
-        for rel in self.related.get(article.path, ()):
-            other = self.by_path[rel.path]
-            in_common = (
-                self.words["in_common"].format(names=", ".join(rel.shared)) if rel.shared else None
-            )
+        for rel_path, shared in self.related.get(article.path, ()):
+            other = self.by_path[rel_path]
+            in_common = self.words["in_common"].format(names=", ".join(shared)) if shared else None
             items.append(
                 RelatedItem(
                     title=other.title,
@@ -354,30 +416,42 @@ class Planner:
         `first_extra` goes to the first page only: numbered pages must not change when a new
         article arrives, so they carry nothing that counts or summarises the whole list.
         """
-        per = self.config.per_page
-        total = len(articles)
-        numbered = (total + per - 1) // per if total > per else 0
-        oldest_first = articles[::-1]
+        spec = ListSpec(first, title, articles, extra, feed, heading,
+                        (lambda: first_extra) if first_extra else None, description)  # fmt: skip
+        return [self.list_page(spec, n) for n in range(self.numbered(len(articles)) + 1)]
 
-        def number_of(newest_index: int) -> int:
-            return (total - 1 - newest_index) // per + 1
+    def numbered(self, total: int) -> int:
+        """How many numbered pages a list of `total` articles has besides its first page."""
+        per = self.config.per_page
+        return (total + per - 1) // per if total > per else 0
+
+    def list_page(self, spec: ListSpec, n: int) -> PagePlan:
+        """Page `n` of a list: 0 is its first page (the newest articles), then the numbered
+        pages counted from the oldest."""
+        per = self.config.per_page
+        first, title, articles, extra = spec.first, spec.title, spec.articles, spec.extra
+        total = len(articles)
+        numbered = self.numbered(total)
 
         def numbered_url(n: int) -> str:
             return self.links.url(urls.page_path(first, n))
 
         w = self.words
-        feeds = (Link(w["feed"], self.links.url(feed)),) if feed else ()
-        pages = [
-            PagePlan(
+        feeds = (Link(w["feed"], self.links.url(spec.feed)),) if spec.feed else ()
+        if n == 0:
+            description = spec.description
+            return PagePlan(
                 path=first,
                 template="list.html",
                 title=title,
                 context={
-                    "heading": heading or title,
+                    "heading": spec.heading or title,
                     "items": tuple(self.item(x) for x in articles[:per]),
                     "pagination": Pagination(
                         None,
-                        Link(w["older_page"], numbered_url(number_of(per))) if numbered else None,
+                        Link(w["older_page"], numbered_url((total - 1 - per) // per + 1))
+                        if numbered
+                        else None,
                         None,
                     ),
                     "feeds": feeds,
@@ -385,37 +459,39 @@ class Planner:
                     **self.og(first, title, description),
                     **({"description": description} if description else {}),
                     **(extra or {}),
-                    **(first_extra or {}),
+                    **(spec.first_extra() if spec.first_extra else {}),
                 },
             )
-        ]
-        for n in range(1, numbered + 1):
-            chunk = oldest_first[(n - 1) * per : n * per][::-1]
-            newer_url = numbered_url(n + 1) if n < numbered else self.links.url(first)
-            page_label = w["page_n"].format(n=n)
-            page_path = urls.page_path(first, n)
-            pages.append(
-                PagePlan(
-                    path=page_path,
-                    template="list.html",
-                    title=f"{title} – {page_label}",
-                    context={
-                        "heading": heading or title,
-                        "items": tuple(self.item(x) for x in chunk),
-                        "pagination": Pagination(
-                            Link(w["newer_page"], newer_url),
-                            Link(w["older_page"], numbered_url(n - 1)) if n > 1 else None,
-                            page_label,
-                        ),
-                        "feeds": feeds,
-                        "canonical": self.links.absolute(page_path),
-                        "noindex_intro": True,
-                        **self.og(page_path, f"{title} – {page_label}"),
-                        **(extra or {}),
-                    },
-                )
-            )
-        return pages
+        chunk = self.chunk(articles, n)
+        newer_url = numbered_url(n + 1) if n < numbered else self.links.url(first)
+        page_label = w["page_n"].format(n=n)
+        page_path = urls.page_path(first, n)
+        return PagePlan(
+            path=page_path,
+            template="list.html",
+            title=f"{title} – {page_label}",
+            context={
+                "heading": spec.heading or title,
+                "items": tuple(self.item(x) for x in chunk),
+                "pagination": Pagination(
+                    Link(w["newer_page"], newer_url),
+                    Link(w["older_page"], numbered_url(n - 1)) if n > 1 else None,
+                    page_label,
+                ),
+                "feeds": feeds,
+                "canonical": self.links.absolute(page_path),
+                "noindex_intro": True,
+                **self.og(page_path, f"{title} – {page_label}"),
+                **(extra or {}),
+            },
+        )
+
+    def chunk(self, articles: tuple[Article, ...], n: int) -> tuple[Article, ...]:
+        """The articles of numbered page `n`, newest first."""
+        per = self.config.per_page
+        total = len(articles)
+        start, stop = total - n * per, total - (n - 1) * per
+        return articles[max(0, start) : stop]
 
     def profile(self, term: Term) -> Profile:
         """Counts, first and last mention, coverage chart, companions and sources of a term."""
@@ -460,18 +536,22 @@ class Planner:
         )
 
     def term_pages(self, term: Term) -> list[PagePlan]:
+        spec = self.term_list(term)
+        return [self.list_page(spec, n) for n in range(self.numbered(len(term.articles)) + 1)]
+
+    def term_list(self, term: Term) -> ListSpec:
         first = urls.term_path(term.kind, term.slug)
         index = {COMPANY: "companies", SOURCE: "sources", TAG: "tags"}[term.kind]
         crumbs = (Link(self.words[index], self.links.url(urls.term_index_path(term.kind))),)
         feed = first + urls.FEED if term.kind in (COMPANY, SOURCE) else None
         description = term.facts.description if term.facts else None
-        return self.list_pages(
+        return ListSpec(
             first,
             term.name,
             term.articles,
             {"breadcrumbs": crumbs},
             feed,
-            first_extra={"profile": self.profile(term)},
+            first_extra=lambda: {"profile": self.profile(term)},
             description=description,
         )
 
@@ -574,14 +654,81 @@ class Planner:
         return Link(str(year), self.links.url(urls.year_path(year)))
 
     def month_pages(self, month: Period) -> list[PagePlan]:
+        spec = self.month_list(month)
+        return [self.list_page(spec, n) for n in range(self.numbered(len(month.articles)) + 1)]
+
+    def month_list(self, month: Period) -> ListSpec:
         label = format_month(month.year, month.month, self.lang)
         crumbs = (Link(str(month.year), self.links.url(urls.year_path(month.year))),)
-        return self.list_pages(
+        return ListSpec(
             urls.month_path(month.year, month.month),
             label,
             month.articles,
             {"breadcrumbs": crumbs},
         )
+
+    # -- page entries: the key of each page without planning it ------------------------------
+    def list_entries(self, spec: ListSpec, first_inputs: tuple = ()) -> list[PageEntry]:
+        """The pages of a list. A numbered page's inputs leave out the list's length, so it
+        keeps its key when newer articles arrive."""
+        v = self.version
+        per = self.config.per_page
+        articles = spec.articles
+        numbered = self.numbered(len(articles))
+        head = (spec.heading, spec.feed, spec.description, spec.extra)
+        entries = [
+            PageEntry(
+                spec.first,
+                spec.title,
+                None,
+                ("list", head, len(articles), tuple(v(x) for x in articles[:per]), first_inputs),
+                partial(self.list_page, spec, 0),
+            )
+        ]
+        label = self.words["page_n"]
+        for n in range(1, numbered + 1):
+            chunk = tuple(v(x) for x in self.chunk(articles, n))
+            entries.append(
+                PageEntry(
+                    urls.page_path(spec.first, n),
+                    f"{spec.title} – {label.format(n=n)}",
+                    None,
+                    ("page", head, n, n < numbered, chunk),
+                    partial(self.list_page, spec, n),
+                )
+            )
+        return entries
+
+    def article_entry(self, article: Article) -> PageEntry:
+        a, v = self.archive, self.version
+        older, newer = a.older.get(article.path), a.newer.get(article.path)
+        inputs = (
+            "article",
+            v(article),
+            self.source_websites.get(a.source_slugs[article.source.name]),
+            v(older) if older is not None else None,
+            v(newer) if newer is not None else None,
+            tuple((v(self.by_path[p]), shared) for p, shared in self.related.get(article.path, ())),
+            self.body_links(article),
+        )
+        return PageEntry(
+            urls.article_path(article),
+            article.title,
+            article.path,
+            inputs,
+            partial(self.article_page, article),
+        )
+
+    def term_entries(self, term: Term) -> list[PageEntry]:
+        v = self.version
+        profile = ("profile", term.kind, term.name, term.slug, term.url, term.facts,
+                   tuple(v(x) for x in term.articles), self.source_names)  # fmt: skip
+        return self.list_entries(self.term_list(term), profile)
+
+    @cached_property
+    def source_names(self) -> tuple[tuple[str, str], ...]:
+        """The sources' slugs and names, as a profile's list of sources shows them."""
+        return tuple((s.slug, s.name) for s in self.archive.sources)
 
     def plain_page(self, path: str, template: str, title: str) -> PagePlan:
         return PagePlan(path=path, template=template, title=title, context={})
@@ -589,25 +736,45 @@ class Planner:
 
 def plan_pages(archive: Archive, config: SiteConfig) -> list[PagePlan]:
     """Every HTML page of the site, in a stable order."""
-    p = Planner(archive, config)
+    return [entry.plan() for entry in page_entries(archive, config)]
+
+
+def page_entries(
+    archive: Archive, config: SiteConfig, related: RelatedMap | None = None
+) -> list[PageEntry]:
+    """Every HTML page of the site, in the order of `plan_pages`, keyed but not yet planned."""
+    p = Planner(archive, config, related)
     w = p.words
-    pages: list[PagePlan] = []
-    pages += p.list_pages("", config.title, archive.articles, feed=urls.FEED,
-                          heading=w["latest"], first_extra={"front": p.front()})  # fmt: skip
-    pages += [p.article_page(a) for a in archive.articles]
+    v = p.version
+    entries: list[PageEntry] = []
+    front = ListSpec("", config.title, archive.articles, feed=urls.FEED, heading=w["latest"],
+                     first_extra=lambda: {"front": p.front()})  # fmt: skip
+    entries += p.list_entries(front, ("front", tuple(v(x) for x in archive.articles)))
+    entries += [p.article_entry(a) for a in archive.articles]
     for kind, terms in ((COMPANY, archive.companies), (SOURCE, archive.sources),
                         (TAG, archive.tags)):  # fmt: skip
-        pages.append(p.term_index(kind, terms))
+        index = ("terms", kind, tuple((t.name, t.slug, len(t.articles)) for t in terms))
+        entries.append(_entry(p.term_index(kind, terms), index))
         for term in terms:
-            pages += p.term_pages(term)
+            entries += p.term_entries(term)
     months_by_year: dict[int, list[Period]] = {}
     for month in archive.months:
         months_by_year.setdefault(month.year, []).append(month)
-        pages += p.month_pages(month)
-    pages += [p.year_page(y, months_by_year.get(y.year, [])) for y in archive.years]
-    pages.append(p.plain_page("404.html", "404.html", w["not_found"]))
-    pages.append(p.plain_page(urls.SEARCH, "search.html", w["search"]))
-    return pages
+        entries += p.list_entries(p.month_list(month))
+    years = tuple(y.year for y in archive.years)
+    for y in archive.years:
+        inputs = ("year", tuple(v(x) for x in y.articles), years)
+        make = partial(p.year_page, y, months_by_year.get(y.year, []))
+        entries.append(PageEntry(urls.year_path(y.year), str(y.year), None, inputs, make))
+    entries.append(_entry(p.plain_page("404.html", "404.html", w["not_found"]), ("plain",)))
+    entries.append(_entry(p.plain_page(urls.SEARCH, "search.html", w["search"]), ("plain",)))
+    return entries
+
+
+def _entry(page: PagePlan, inputs: tuple) -> PageEntry:
+    """A page cheap enough to plan at once (an index of terms, a plain page)."""
+    return PageEntry(page.path, page.title, page.body_of, (page.template, *inputs),
+                     lambda: page)  # fmt: skip
 
 
 def plan_feeds(archive: Archive, config: SiteConfig) -> list[Feed]:

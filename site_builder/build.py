@@ -17,16 +17,12 @@ from site_builder import urls
 from site_builder.archive import Archive, build_archive
 from site_builder.cache import BuildCache, CacheState, OutputRecord, TargetState, code_digest
 from site_builder.config import SiteConfig, load_config
-from site_builder.feeds import render_feed
 from site_builder.fingerprint import digest
-from site_builder.hosting import render_headers
 from site_builder.load import LoadResult, load_site
 from site_builder.outputs import produce_files, produce_pages, unchanged
 from site_builder.plan import Feed, PageEntry, RelatedMap, page_entries, plan_feeds, related_map
 from site_builder.problems import ContentErrors, Problem
 from site_builder.render import Renderer, collect_assets, templates_dir
-from site_builder.search.publish import publish_search
-from site_builder.sitemap import render_robots, render_sitemaps
 from site_builder.write import OutputTransaction, WriteReport, check_output_location
 
 Progress = Callable[[str, int, int], None]
@@ -100,10 +96,13 @@ def plan_site(
     drafts: bool = False,
     cache: BuildCache | None = None,
     progress: Progress = _no_progress,
+    stats: dict[str, tuple[int, int]] | None = None,
 ) -> SitePlan:
-    """Load, validate, model and plan the site; collect every problem instead of stopping."""
+    """Load, validate, model and plan the site; collect every problem instead of stopping.
+
+    `stats` are the content files' stats if the caller already has them."""
     config: SiteConfig = load_config(root, base_url)
-    loaded = load_site(root, config, drafts=drafts, cache=cache, progress=progress)
+    loaded = load_site(root, config, drafts=drafts, cache=cache, progress=progress, stats=stats)
     problems = list(loaded.problems)
     archive, archive_problems = build_archive(loaded.articles, loaded.registry, config)
     problems += archive_problems
@@ -134,12 +133,16 @@ def _feed_key(environment: bytes, feed: Feed) -> bytes:
     return digest(environment, feed.path, feed.title, feed.page_path, articles, fallback)
 
 
-def _input_signature(root: Path, config: SiteConfig, drafts: bool, template_root: Path) -> bytes:
-    """A cheap digest of every input's stat: equal signatures mean nothing changed."""
+def _input_signature(
+    root: Path, config: SiteConfig, drafts: bool, template_root: Path
+) -> tuple[bytes, dict[str, tuple[int, int]]]:
+    """A cheap digest of every input's stat (equal signatures mean nothing changed), and the
+    content files' stats."""
     from site_builder.load import content_stats
 
+    content = content_stats(root)
     stats: list[object] = [code_digest(), config, drafts, str(template_root)]
-    stats.append(sorted(content_stats(root).items()))
+    stats.append(sorted(content.items()))
     watched = [root / "site.yaml", root / "content" / "companies.yaml"]
     watched += sorted(p for p in template_root.rglob("*") if p.is_file())
     for path in watched:
@@ -149,7 +152,7 @@ def _input_signature(root: Path, config: SiteConfig, drafts: bool, template_root
         except OSError:
             stats.append((str(path), None))
     stats.append(os.environ.get("SOURCE_DATE_EPOCH"))
-    return digest(*stats)
+    return digest(*stats), content
 
 
 def build_site(
@@ -178,7 +181,7 @@ def build_site(
 
 def _build(root, output, base_url, drafts, progress, cache, config, started) -> BuildSummary:
     template_root = templates_dir(root)
-    signature = _input_signature(root, config, drafts, template_root)
+    signature, content = _input_signature(root, config, drafts, template_root)
     target = str(output.resolve())
     state = cache.state if cache is not None else CacheState()
     previous = state.targets.get(target, TargetState())
@@ -190,7 +193,13 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         return BuildSummary(previous.articles, previous.pages, n, report,
                             time.perf_counter() - started)  # fmt: skip
 
-    site = plan_site(root, base_url, drafts, cache, progress)
+    # Imported here: a build with nothing changed returns before it needs them.
+    from site_builder.feeds import render_feed
+    from site_builder.hosting import render_headers
+    from site_builder.search.publish import publish_search
+    from site_builder.sitemap import render_robots, render_sitemaps
+
+    site = plan_site(root, base_url, drafts, cache, progress, content)
     if site.problems:
         raise ContentErrors(site.problems)
     loaded, archive, pages = site.loaded, site.archive, site.pages

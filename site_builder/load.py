@@ -21,8 +21,10 @@ from site_builder.cache import (
     BuildCache,
     CacheState,
     SourceRecord,
+    no_gc,
     open_bodies,
     pack_body,
+    pack_parsed,
     unpack_body,
 )
 from site_builder.config import SiteConfig
@@ -364,6 +366,7 @@ def load_site(
     files: Iterable[str] | None = None,
     cache: BuildCache | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    stats: dict[str, tuple[int, int]] | None = None,
 ) -> LoadResult:
     """Load and validate every content file and the registry; collect every problem.
 
@@ -371,7 +374,7 @@ def load_site(
     is not parsed again, and bodies are kept in the cache's database instead of memory.
     """
     registry, problems = load_registry(root)
-    stats = content_stats(root)
+    stats = content_stats(root) if stats is None else stats  # the caller may have them
     if files is not None:
         stats = {f: stats.get(f, (0, 0)) for f in files}
     settings = parse_settings_key(config)
@@ -397,7 +400,7 @@ def load_site(
     for n, (relpath, size, mtime, digest, parsed) in enumerate(_run_parse(jobs), 1):
         old = known.get(relpath)
         if old is not None and old.content_hash == digest:
-            records[relpath] = SourceRecord(size, mtime, digest, old.parsed)
+            records[relpath] = SourceRecord(size, mtime, digest, old.packed)
             continue
         changed.append(relpath)
         if parsed.body is not None:
@@ -409,7 +412,9 @@ def load_site(
                 )
             else:
                 memory[key] = parsed.body
-        records[relpath] = SourceRecord(size, mtime, digest, replace(parsed, body=None))
+        records[relpath] = SourceRecord(
+            size, mtime, digest, pack_parsed(replace(parsed, body=None))
+        )
         if progress is not None and (n % 200 == 0 or n == len(jobs)):
             progress("reading", n, len(jobs))
 
@@ -418,12 +423,13 @@ def load_site(
     articles: list[Article] = []
     keys: dict[str, str] = {}
     body_suffix = _hash(settings.encode())[:16]
-    for relpath, record in sorted(records.items()):
-        parsed = record.parsed
-        problems.extend(parsed.problems)
-        if parsed.article is not None and (drafts or not parsed.article.draft):
-            articles.append(parsed.article)
-            keys[relpath] = f"{record.content_hash}:{body_suffix}"
+    with no_gc():
+        for relpath, record in sorted(records.items()):
+            parsed = record.parsed
+            problems.extend(parsed.problems)
+            if parsed.article is not None and (drafts or not parsed.article.draft):
+                articles.append(parsed.article)
+                keys[relpath] = f"{record.content_hash}:{body_suffix}"
     if cache is not None:
         state.key = settings
         state.sources = records

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, partial
+from hashlib import blake2b
 from urllib.parse import unquote
 
 from site_builder import meta, urls
@@ -202,7 +203,6 @@ class Planner:
         self._items: dict[str, ArticleItem] = {}
         self._company_links: dict[str, tuple[Link, ...]] = {}
         self._term_links: dict[tuple, Link] = {}
-        self._versions: dict[str, tuple] = {}
 
     @property
     def related(self) -> RelatedMap:
@@ -210,19 +210,26 @@ class Planner:
             self._related = related_map(self.archive)
         return self._related
 
-    def version(self, article: Article) -> tuple:
-        """Everything an article's list item, link or chart bar is made of, besides the
-        settings: its file (path and bytes) and its companies' canonical names (the registry
-        may rename them). Slugs and URLs are pure functions of these."""
-        v = self._versions.get(article.path)
-        if v is None:
-            path = article.path
-            v = self._versions[path] = (
-                path,
-                article.content_hash,
-                self.archive.company_names[path],
-            )
-        return v
+    @cached_property
+    def versions(self) -> dict[str, bytes]:
+        """Article path → a digest of everything its list item, link or chart bar is made of,
+        besides the settings: its file (path and bytes) and its companies' canonical names (the
+        registry may rename them). Slugs and URLs are pure functions of these."""
+        names = self.archive.company_names
+        return {
+            a.path: blake2b(
+                "\0".join((a.path, a.content_hash, "\x1f".join(names[a.path]))).encode(),
+                digest_size=16,
+            ).digest()
+            for a in self.archive.articles
+        }
+
+    def version(self, article: Article) -> bytes:
+        return self.versions[article.path]
+
+    def versions_of(self, articles: tuple[Article, ...]) -> bytes:
+        vs = self.versions
+        return b"".join([vs[a.path] for a in articles])
 
     # -- small values --------------------------------------------------------------------------
     def other_lang(self, lang: str) -> str | None:
@@ -671,7 +678,7 @@ class Planner:
     def list_entries(self, spec: ListSpec, first_inputs: tuple = ()) -> list[PageEntry]:
         """The pages of a list. A numbered page's inputs leave out the list's length, so it
         keeps its key when newer articles arrive."""
-        v = self.version
+        vs = self.versions_of
         per = self.config.per_page
         articles = spec.articles
         numbered = self.numbered(len(articles))
@@ -681,13 +688,13 @@ class Planner:
                 spec.first,
                 spec.title,
                 None,
-                ("list", head, len(articles), tuple(v(x) for x in articles[:per]), first_inputs),
+                ("list", head, len(articles), vs(articles[:per]), first_inputs),
                 partial(self.list_page, spec, 0),
             )
         ]
         label = self.words["page_n"]
         for n in range(1, numbered + 1):
-            chunk = tuple(v(x) for x in self.chunk(articles, n))
+            chunk = vs(self.chunk(articles, n))
             entries.append(
                 PageEntry(
                     urls.page_path(spec.first, n),
@@ -708,7 +715,7 @@ class Planner:
             self.source_websites.get(a.source_slugs[article.source.name]),
             v(older) if older is not None else None,
             v(newer) if newer is not None else None,
-            tuple((v(self.by_path[p]), shared) for p, shared in self.related.get(article.path, ())),
+            tuple((self.versions[p], shared) for p, shared in self.related.get(article.path, ())),
             self.body_links(article),
         )
         return PageEntry(
@@ -720,9 +727,8 @@ class Planner:
         )
 
     def term_entries(self, term: Term) -> list[PageEntry]:
-        v = self.version
         profile = ("profile", term.kind, term.name, term.slug, term.url, term.facts,
-                   tuple(v(x) for x in term.articles), self.source_names)  # fmt: skip
+                   self.versions_of(term.articles), self.source_names)  # fmt: skip
         return self.list_entries(self.term_list(term), profile)
 
     @cached_property
@@ -745,11 +751,10 @@ def page_entries(
     """Every HTML page of the site, in the order of `plan_pages`, keyed but not yet planned."""
     p = Planner(archive, config, related)
     w = p.words
-    v = p.version
     entries: list[PageEntry] = []
     front = ListSpec("", config.title, archive.articles, feed=urls.FEED, heading=w["latest"],
                      first_extra=lambda: {"front": p.front()})  # fmt: skip
-    entries += p.list_entries(front, ("front", tuple(v(x) for x in archive.articles)))
+    entries += p.list_entries(front, ("front", p.versions_of(archive.articles)))
     entries += [p.article_entry(a) for a in archive.articles]
     for kind, terms in ((COMPANY, archive.companies), (SOURCE, archive.sources),
                         (TAG, archive.tags)):  # fmt: skip
@@ -763,7 +768,7 @@ def page_entries(
         entries += p.list_entries(p.month_list(month))
     years = tuple(y.year for y in archive.years)
     for y in archive.years:
-        inputs = ("year", tuple(v(x) for x in y.articles), years)
+        inputs = ("year", p.versions_of(y.articles), years)
         make = partial(p.year_page, y, months_by_year.get(y.year, []))
         entries.append(PageEntry(urls.year_path(y.year), str(y.year), None, inputs, make))
     entries.append(_entry(p.plain_page("404.html", "404.html", w["not_found"]), ("plain",)))

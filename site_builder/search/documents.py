@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
+from functools import cached_property
 
 from site_builder import urls
 from site_builder.archive import Archive
@@ -46,11 +46,11 @@ class SearchDocument:
     source_slug: str
     tag_slugs: tuple[str, ...]
 
-    @property
+    @cached_property
     def content_key(self) -> str:
         """Changes whenever anything indexed or shown for this document changes."""
-        data = json.dumps([ANALYSIS_VERSION, asdict(self)], ensure_ascii=False, sort_keys=True)
-        return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+        values = (ANALYSIS_VERSION, *(getattr(self, f.name) for f in fields(self)))
+        return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()[:32]
 
 
 def day_of(article: Article) -> int:

@@ -31,15 +31,13 @@ import base64
 import gzip
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
-from whoosh.util.numeric import length_to_byte
-
 from site_builder.search.analysis import BM25_B, BM25_K1, FIELDS, export_tables
 from site_builder.search.documents import SearchDocument
-from site_builder.search.index import DocumentVector, IndexStatistics
+from site_builder.search.postings import Columns, PostingStore, run_key
+from site_builder.search.store import IndexStatistics
 
 FORMAT_VERSION = 1
 SEARCH_DIR = "search/"
@@ -48,9 +46,9 @@ SHARD_TARGET = 12_000  # raw bytes
 SHARD_MIN = SHARD_TARGET // 2
 SHARD_MAX = SHARD_TARGET * 2
 SHARD_ALONE = SHARD_TARGET // 2
+CUT_EVERY = 8
 DIRECTORY_EVERY = 24
 DIRECTORY_MIN = 8
-CUT_EVERY = 8
 FRAGMENT_BODY_CHARS = 900
 
 
@@ -91,52 +89,32 @@ def term_order(term: str) -> bytes:
     return term.encode("utf-16-be", "surrogatepass")
 
 
-Postings = dict[tuple[str, int], list[tuple[int, int, int]]]
-
-
-def invert(vectors: dict[int, DocumentVector]) -> Postings:
-    """(term, field number) → [(id, frequency, length byte)] in id order."""
-    postings: Postings = {}
-    get = postings.get
-    for doc_id in sorted(vectors):
-        vector = vectors[doc_id]
-        for number, frequencies in vector.frequencies.items():
-            length = length_to_byte(vector.lengths[number])
-            for term, tf in frequencies.items():
-                key = (term, number)
-                items = get(key)
-                if items is None:
-                    items = postings[key] = []
-                items.append((doc_id, tf, length))
-    return postings
-
-
-def term_blocks(postings: Postings) -> list[tuple[str, bytes]]:
-    """Every term in JavaScript string order, with its encoded postings block."""
-    fields: dict[str, list[int]] = {}
-    for term, number in postings:
-        fields.setdefault(term, []).append(number)
-    return [
-        (term, encode_block({n: postings[(term, n)] for n in sorted(fields[term])}))
-        for term in sorted(fields, key=term_order)
-    ]
-
-
-def encode_block(by_field: dict[int, list[tuple[int, int, int]]]) -> bytes:
+def encode_block(columns: Columns) -> bytes:
     """One term's postings, by column so that gzip finds the regularities: the documents
     holding the term (id deltas), each one's field mask, then per field in number order the
     term frequencies and the field length bytes of the documents having that field."""
-    masks: dict[int, int] = {}
-    for number, items in by_field.items():
-        bit = 1 << number
-        for doc_id, _, _ in items:
-            masks[doc_id] = masks.get(doc_id, 0) | bit
-    ids = sorted(masks)
+    ids, fields, tfs, lengths = columns
     small = _SMALL
-    pieces = [varint(len(ids))]
+    doc_ids: list[int] = []
+    masks: list[int] = []
+    by_field: dict[int, tuple[list[bytes], bytearray]] = {}
+    last = -1
+    for doc_id, number, tf, length in zip(ids, fields, tfs, lengths, strict=True):
+        if doc_id != last:
+            doc_ids.append(doc_id)
+            masks.append(1 << number)
+            last = doc_id
+        else:
+            masks[-1] |= 1 << number
+        column = by_field.get(number)
+        if column is None:
+            column = by_field[number] = ([], bytearray())
+        column[0].append(small[tf] if tf < 16384 else varint(tf))
+        column[1].append(length)
+    pieces = [varint(len(doc_ids))]
     append = pieces.append
     last = 0
-    for doc_id in ids:
+    for doc_id in doc_ids:
         delta = doc_id - last
         if delta < 16384:
             append(small[delta])
@@ -145,11 +123,11 @@ def encode_block(by_field: dict[int, list[tuple[int, int, int]]]) -> bytes:
         else:
             append(varint(delta))
         last = doc_id
-    pieces += [small[masks[d]] for d in ids]
+    pieces += [small[m] for m in masks]
     for number in sorted(by_field):
-        items = by_field[number]
-        pieces += [small[tf] if tf < 16384 else varint(tf) for _, tf, _ in items]
-        append(bytes(length for _, _, length in items))
+        frequencies, field_lengths = by_field[number]
+        pieces += frequencies
+        append(bytes(field_lengths))
     return b"".join(pieces)
 
 
@@ -164,47 +142,66 @@ class Shard:
     data: bytes  # gzipped
 
 
-def build_shards(blocks: Iterable[tuple[str, bytes]]) -> list[Shard]:
-    """Cut (term, block) pairs, in term order, into content-defined shards."""
-    shards: list[Shard] = []
-    current = bytearray()
-    count = 0
-    first: str | None = None
+def cut_shards(sizes: list[tuple[str, int]]) -> list[tuple[str, ...]]:
+    """Content-defined runs of terms (in order, with their block sizes): past SHARD_MIN bytes a
+    term whose hash is 0 mod CUT_EVERY ends a run (so an edit moves no boundary beyond its own
+    run), SHARD_MAX forces an end, and a big posting list is a run of its own (a query fetches
+    only it)."""
+    runs: list[tuple[str, ...]] = []
+    current: list[str] = []
+    total = 0
+    for term, size in sizes:
+        alone = size >= SHARD_ALONE
+        if alone and current:
+            runs.append(tuple(current))
+            current, total = [], 0
+        current.append(term)
+        total += size + len(term) + 4
+        if alone or total >= SHARD_MAX or (total >= SHARD_MIN and _ends_shard(term)):
+            runs.append(tuple(current))
+            current, total = [], 0
+    if current:
+        runs.append(tuple(current))
+    return runs
+
+
+def encode_shard(run: list[tuple[str, bytes]]) -> bytes:
+    out = bytearray()
+    _varint(out, len(run))
     previous = b""
-
-    def close() -> None:
-        nonlocal current, count, first, previous
-        if first is None:
-            return
-        head = bytearray()
-        _varint(head, count)
-        data = gzip_bytes(bytes(head + current))
-        name = content_name(data)
-        shards.append(Shard(first if shards else "", name, data))
-        current, count, first, previous = bytearray(), 0, None, b""
-
-    for term, block in blocks:
-        alone = len(block) >= SHARD_ALONE
-        if alone:
-            close()  # a big posting list gets a shard of its own: a query fetches only it
+    for term, block in run:
         raw = term.encode("utf-8")
         shared = 0
         limit = min(len(raw), len(previous))
         while shared < limit and raw[shared] == previous[shared]:
             shared += 1
-        if first is None:
-            first = term
-        _varint(current, shared)
-        _varint(current, len(raw) - shared)
-        current += raw[shared:]
-        _varint(current, len(block))
-        current += block
-        count += 1
+        _varint(out, shared)
+        _varint(out, len(raw) - shared)
+        out += raw[shared:]
+        _varint(out, len(block))
+        out += block
         previous = raw
-        size = len(current)
-        if alone or size >= SHARD_MAX or (size >= SHARD_MIN and _ends_shard(term)):
-            close()
-    close()
+    return bytes(out)
+
+
+def build_shards(store: PostingStore) -> list[Shard]:
+    """The shards of the store's terms. A run of the same terms as in the last build, none of
+    them encoded anew, reuses that build's compressed bytes."""
+    sizes = sorted(store.sizes(), key=lambda item: term_order(item[0]))
+    previous = store.shards()
+    made: dict[bytes, tuple[str, bytes]] = {}
+    used = set()
+    shards = []
+    for run in cut_shards(sizes):
+        key = run_key(run)
+        used.add(key)
+        found = previous.get(key)
+        if found is None or not store.encoded.isdisjoint(run):
+            blocks = store.blocks(list(run))
+            data = gzip_bytes(encode_shard([(t, blocks[t]) for t in run]))
+            found = made[key] = (content_name(data), data)
+        shards.append(Shard(run[0] if shards else "", *found))
+    store.set_shards(made, [k for k in previous if k not in used])
     return shards
 
 
@@ -265,23 +262,31 @@ def facets_file(docs: list[SearchDocument], facets: dict) -> tuple[str, bytes]:
 
 def export_index(
     docs: list[SearchDocument],
-    vectors: dict[int, DocumentVector],
+    store: PostingStore,
     statistics: IndexStatistics,
     facets: dict,
     url_of,
     words: dict[str, str],
-) -> Iterator[tuple[str, bytes]]:
+) -> list[tuple[str, bytes]]:
     """Every file of the static index, as (output path, bytes)."""
-    shards = build_shards(term_blocks(invert(vectors)))
-    for shard in shards:
-        yield f"{SEARCH_DIR}shards/{shard.name}.bin", shard.data
+    files = []
+    shards = build_shards(store)
+    files += [(f"{SEARCH_DIR}shards/{s.name}.bin", s.data) for s in shards]
     directories = build_directories(shards)
-    for directory in directories:
-        yield f"{SEARCH_DIR}dirs/{directory.name}.bin", directory.data
+    files += [(f"{SEARCH_DIR}dirs/{d.name}.bin", d.data) for d in directories]
+    previous = store.fragments()
+    made = {}
     for doc in docs:
-        yield fragment_path(doc.id), fragment(doc, url_of(doc.path))
+        url = url_of(doc.path)
+        key = doc.content_key + url
+        found = previous.get(doc.id)
+        if found is None or found[0] != key:
+            found = made[doc.id] = (key, fragment(doc, url))
+        files.append((fragment_path(doc.id), found[1]))
+    wanted = {doc.id for doc in docs}
+    store.set_fragments(made, [i for i in previous if i not in wanted])
     facets_path, facets_data = facets_file(docs, facets)
-    yield facets_path, facets_data
+    files.append((facets_path, facets_data))
     meta = {
         "version": FORMAT_VERSION,
         "n": statistics.documents,
@@ -294,4 +299,5 @@ def export_index(
         "facets": facets_path.removeprefix(SEARCH_DIR),
         "words": words,
     }
-    yield META_FILE, gzip_bytes(json_bytes(meta))
+    files.append((META_FILE, gzip_bytes(json_bytes(meta))))
+    return files

@@ -11,12 +11,10 @@ counting deleted documents until it merges segments.
 
 from __future__ import annotations
 
-import os
-import pickle
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from math import log
 from pathlib import Path
 
@@ -33,9 +31,9 @@ from site_builder.search.analysis import (
     language_fields,
 )
 from site_builder.search.documents import SearchDocument
+from site_builder.search.store import DocumentStore, DocumentVector, IndexStatistics
 
-STATE_VERSION = 2
-STATE_FILE = "state.pickle"
+STORE_FILE = "documents.sqlite"
 WHOOSH_DIR = "whoosh"
 FIELD_BOOST = {f.name: f.boost for f in FIELDS}
 
@@ -53,52 +51,30 @@ def document_terms(doc: SearchDocument) -> dict[str, list[str]]:
     return {name: items for name, items in terms.items() if items}
 
 
-@dataclass(frozen=True)
-class DocumentVector:
-    """What the export and the statistics need of one analysed document."""
-
-    content_key: str
-    lengths: dict[int, int]  # field number → number of terms
-    frequencies: dict[int, dict[str, int]]  # field number → term → frequency
-
-
-def vector_of(doc: SearchDocument, terms: dict[str, list[str]]) -> DocumentVector:
+def vector_of(terms: dict[str, list[str]]) -> DocumentVector:
     return DocumentVector(
-        doc.content_key,
         {FIELD_NUMBER[name]: len(items) for name, items in terms.items()},
         {FIELD_NUMBER[name]: dict(Counter(items)) for name, items in terms.items()},
     )
 
 
-@dataclass
-class IndexState:
-    """The cache's record of what the whoosh index holds."""
+@dataclass(frozen=True)
+class IndexChange:
+    """A document added (`old` None), changed, or deleted (`new` None)."""
 
-    version: int = STATE_VERSION
-    vectors: dict[int, DocumentVector] = field(default_factory=dict)
-    stored: dict[int, dict] = field(default_factory=dict)  # id → display data (for the CLI)
-    facets: dict = field(default_factory=dict)
-
-    def statistics(self) -> IndexStatistics:
-        totals = [0] * len(FIELDS)
-        for vector in self.vectors.values():
-            for number, length in vector.lengths.items():
-                totals[number] += length
-        return IndexStatistics(len(self.vectors), tuple(totals))
+    id: int
+    old: DocumentVector | None
+    new: DocumentVector | None
 
 
 @dataclass(frozen=True)
-class IndexStatistics:
-    """Exact collection statistics: live documents and total terms per field number."""
+class IndexUpdate:
+    """What an update did; `generation` counts updates, so a cache derived from the store
+    (the browser export) can tell whether it followed every one."""
 
-    documents: int
-    field_totals: tuple[int, ...]
-
-    def average_length(self, number: int) -> float:
-        """Average field length over all documents, as whoosh computes it (1 when empty)."""
-        if not self.documents:
-            return 1.0
-        return self.field_totals[number] / self.documents or 1.0
+    generation: int
+    changes: tuple[IndexChange, ...]
+    statistics: IndexStatistics
 
 
 def bm25(idf: float, tf: float, fl: float, avgfl: float, b: float, k1: float) -> float:
@@ -158,30 +134,17 @@ def field_texts(stored: dict) -> dict[str, tuple[str, str]]:
 
 
 class SearchIndex:
-    """The search cache folder: whoosh index plus `IndexState`."""
+    """The search cache folder: the whoosh index and the document store, kept in step."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.whoosh_dir = folder / WHOOSH_DIR
 
     def exists(self) -> bool:
-        return (self.folder / STATE_FILE).is_file() and self.whoosh_dir.is_dir()
+        return (self.folder / STORE_FILE).is_file() and self.whoosh_dir.is_dir()
 
-    def load_state(self) -> IndexState:
-        try:
-            with open(self.folder / STATE_FILE, "rb") as fh:
-                state = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return IndexState()
-        if not isinstance(state, IndexState) or state.version != STATE_VERSION:
-            return IndexState()
-        return state
-
-    def _save_state(self, state: IndexState) -> None:
-        tmp = self.folder / (STATE_FILE + ".tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.folder / STATE_FILE)
+    def store(self) -> DocumentStore:
+        return DocumentStore(self.folder / STORE_FILE)
 
     def _open_whoosh(self, fresh: bool):
         from whoosh import index
@@ -198,63 +161,69 @@ class SearchIndex:
         docs: Iterable[SearchDocument],
         facets: dict,
         progress: Callable[[int, int], None] | None = None,
-    ) -> IndexState:
-        """Bring the index in step with `docs`: only new, changed and deleted documents touch
-        whoosh. Returns the state (vectors of every document)."""
+    ) -> IndexUpdate:
+        """Bring whoosh and the store in step with `docs`: only new, changed and deleted
+        documents are analysed and touch whoosh."""
         self.folder.mkdir(parents=True, exist_ok=True)
         docs = list(docs)
-        state = self.load_state()
-        ix, fresh = self._open_whoosh(fresh=False)
-        if not fresh and ix.doc_count() != len(state.vectors):
-            # The cache and whoosh disagree (interrupted build, hand edits): start over.
+        store = self.store()
+        try:
+            ix, fresh = self._open_whoosh(fresh=False)
+            if not fresh and ix.doc_count() != store.count():
+                # The store and whoosh disagree (interrupted build, hand edits): start over.
+                ix.close()
+                ix, fresh = self._open_whoosh(fresh=True)
+            if fresh:
+                store.clear()
+            known = store.keys()
+            wanted = {d.id for d in docs}
+            changed = [d for d in docs if known.get(d.id) != d.content_key]
+            removed = [i for i in known if i not in wanted]
+            changes: list[IndexChange] = []
+            if changed or removed:
+                writer = ix.writer(limitmb=256)
+                try:
+                    for doc_id in removed:
+                        writer.delete_by_term("key", str(doc_id))
+                        changes.append(IndexChange(doc_id, store.vector(doc_id), None))
+                        store.delete(doc_id)
+                    for n, doc in enumerate(changed, 1):
+                        terms = document_terms(doc)
+                        old = store.vector(doc.id) if doc.id in known else None
+                        if old is not None:
+                            writer.delete_by_term("key", str(doc.id))
+                        writer.add_document(
+                            key=str(doc.id),
+                            company=list(doc.company_slugs),
+                            source_slug=doc.source_slug,
+                            tag=list(doc.tag_slugs),
+                            year=doc.year,
+                            **terms,
+                        )
+                        vector = vector_of(terms)
+                        store.put(doc.id, doc.content_key, stored_fields(doc), vector)
+                        changes.append(IndexChange(doc.id, old, vector))
+                        if progress and (n % 500 == 0 or n == len(changed)):
+                            progress(n, len(changed))
+                    writer.commit()
+                except BaseException:
+                    writer.cancel()
+                    raise
             ix.close()
-            state = IndexState()
-            ix, fresh = self._open_whoosh(fresh=True)
-        elif fresh:
-            state = IndexState()
+            generation = store.info("generation", 0) + (1 if changes or fresh else 0)
+            store.set_info("generation", generation)
+            store.set_info("facets", facets)
+            store.commit()
+            return IndexUpdate(generation, tuple(changes), store.statistics())
+        finally:
+            store.close()
 
-        wanted = {d.id: d for d in docs}
-        changed = [d for d in docs if (v := state.vectors.get(d.id)) is None
-                   or v.content_key != d.content_key]  # fmt: skip
-        removed = [i for i in state.vectors if i not in wanted]
-        if changed or removed:
-            writer = ix.writer(limitmb=256)
-            try:
-                for doc_id in removed:
-                    writer.delete_by_term("key", str(doc_id))
-                    del state.vectors[doc_id]
-                    state.stored.pop(doc_id, None)
-                for n, doc in enumerate(changed, 1):
-                    terms = document_terms(doc)
-                    if doc.id in state.vectors:
-                        writer.delete_by_term("key", str(doc.id))
-                    writer.add_document(
-                        key=str(doc.id),
-                        company=list(doc.company_slugs),
-                        source_slug=doc.source_slug,
-                        tag=list(doc.tag_slugs),
-                        year=doc.year,
-                        **terms,
-                    )
-                    state.vectors[doc.id] = vector_of(doc, terms)
-                    state.stored[doc.id] = stored_fields(doc)
-                    if progress and (n % 500 == 0 or n == len(changed)):
-                        progress(n, len(changed))
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
-        ix.close()
-        state.facets = facets
-        self._save_state(state)
-        return state
-
-    def open_searcher(self, state: IndexState):
-        """A whoosh searcher scoring with the exact statistics of `state`."""
+    def open_searcher(self, statistics: IndexStatistics):
+        """A whoosh searcher scoring with exact statistics."""
         from whoosh import index
 
         ix = index.open_dir(str(self.whoosh_dir))
-        return ix.searcher(weighting=ExactBM25F(state.statistics()))
+        return ix.searcher(weighting=ExactBM25F(statistics))
 
 
 class _FieldScorer(BaseScorer):

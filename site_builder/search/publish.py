@@ -10,8 +10,9 @@ from site_builder import urls
 from site_builder.archive import Archive
 from site_builder.config import SiteConfig
 from site_builder.search.documents import search_documents
-from site_builder.search.export import export_index
+from site_builder.search.export import encode_block, export_index
 from site_builder.search.index import SearchIndex, cache_folder
+from site_builder.search.postings import PostingStore
 from site_builder.search.words import search_words
 
 
@@ -37,16 +38,27 @@ def publish_search(
     """Update the cached whoosh index; yield every file of the static index."""
     docs = search_documents(archive, bodies)
     facets = archive_facets(archive)
-    index = SearchIndex(cache_folder(root, config.cache_dir))
-    state = index.update(
+    folder = cache_folder(root, config.cache_dir)
+    index = SearchIndex(folder)
+    update = index.update(
         docs, facets, (lambda done, total: progress("search", done, total)) if progress else None
     )
-    links = urls.Links(config)
-    yield from export_index(
-        docs,
-        state.vectors,
-        state.statistics(),
-        facets,
-        links.url,
-        search_words(config.language),
-    )
+    postings = PostingStore(folder, encode_block)
+    try:
+        expected = update.generation - 1 if update.changes else update.generation
+        if postings.generation != expected:
+            # No cache, or it missed an update: start from every document's vector.
+            store = index.store()
+            try:
+                postings.rebuild(store.vectors())
+            finally:
+                store.close()
+        else:
+            postings.apply((c.id, c.old, c.new) for c in update.changes)
+        links = urls.Links(config)
+        words = search_words(config.language)
+        files = export_index(docs, postings, update.statistics, facets, links.url, words)
+        postings.commit(update.generation)
+    finally:
+        postings.close()
+    yield from files

@@ -16,7 +16,7 @@ from whoosh.query import Query, WrappingQuery
 
 from site_builder.search.analysis import FIELDS, analyze
 from site_builder.search.excerpt import Excerpt, make_excerpt
-from site_builder.search.index import IndexState, SearchIndex, field_texts
+from site_builder.search.index import SearchIndex, field_texts
 from site_builder.search.query import (
     And,
     FacetName,
@@ -28,6 +28,7 @@ from site_builder.search.query import (
     Word,
     parse_query,
 )
+from site_builder.search.store import DocumentStore
 
 RELEVANCE, DATE = "relevance", "date"
 
@@ -158,9 +159,9 @@ class _PhraseChecker:
     """Finds the documents where a phrase's terms are adjacent in one field, by analysing the
     stored text of the documents holding all its words (the index keeps no positions)."""
 
-    def __init__(self, searcher, state: IndexState):
+    def __init__(self, searcher, store: DocumentStore):
         self.searcher = searcher
-        self.state = state
+        self.store = store
 
     def __call__(self, node: Phrase) -> frozenset[int]:
         from whoosh import query as q
@@ -170,7 +171,7 @@ class _PhraseChecker:
         found = set()
         for docnum in self.searcher.docs_for_query(candidates):
             doc_id = int(self.searcher.stored_fields(docnum)["key"])
-            texts = field_texts(self.state.stored[doc_id])
+            texts = field_texts(self.store.stored(doc_id))
             for name, (text, group) in texts.items():
                 phrase = wanted.get(name)
                 if phrase and _holds(analyze(text, group), phrase):
@@ -185,10 +186,10 @@ def _word_query(terms: dict[str, str | None]):
     return q.Or([q.Term(f.name, terms[f.group]) for f in FIELDS if terms.get(f.group) is not None])
 
 
-def facet_names(state: IndexState) -> dict[str, list[FacetName]]:
+def facet_names(facets: dict) -> dict[str, list[FacetName]]:
     return {
         kind: [FacetName(n["name"], n["slug"], tuple(n.get("aliases", ()))) for n in names]
-        for kind, names in state.facets.items()
+        for kind, names in facets.items()
     }
 
 
@@ -198,16 +199,19 @@ def search(folder: Path, text: str, limit: int = 10, sort: str = RELEVANCE) -> S
     index = SearchIndex(folder)
     if not index.exists():
         raise FileNotFoundError(folder)
-    state = index.load_state()
-    parsed = parse_query(text, facet_names(state))
-    return run(index, state, parsed, text, limit, sort)
+    store = index.store()
+    try:
+        parsed = parse_query(text, facet_names(store.info("facets", {})))
+        return run(index, store, parsed, text, limit, sort)
+    finally:
+        store.close()
 
 
 def run(
-    index: SearchIndex, state: IndexState, parsed: ParsedQuery, text: str, limit: int, sort: str
+    index: SearchIndex, store: DocumentStore, parsed: ParsedQuery, text: str, limit: int, sort: str
 ) -> SearchAnswer:
-    with index.open_searcher(state) as searcher:
-        whoosh_query = to_whoosh(parsed.tree, _PhraseChecker(searcher, state))
+    with index.open_searcher(store.statistics()) as searcher:
+        whoosh_query = to_whoosh(parsed.tree, _PhraseChecker(searcher, store))
         results = searcher.search(whoosh_query, limit=None)
         scored = [(int(searcher.stored_fields(hit.docnum)["key"]), hit.score) for hit in results]
     if sort == DATE:
@@ -217,7 +221,7 @@ def run(
     words = parsed.words()
     hits = []
     for doc_id, score in scored[: max(0, limit)]:
-        stored = state.stored[doc_id]
+        stored = store.stored(doc_id)
         hits.append(
             Hit(
                 id=doc_id,

@@ -1,0 +1,192 @@
+"""The inverted index behind the browser export, kept in the build cache (one SQLite file) and
+updated document by document, with the encoded block of every term and the compressed shards
+and fragments of the last build: an edit re-encodes only the terms it touched, re-compresses
+only the shards they are in, and reads and writes only those rows.
+
+Each term's postings are four parallel arrays sorted by (document id, field number): ids,
+fields, term frequencies and field length bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from whoosh.util.numeric import length_to_byte
+
+from site_builder.search.store import DocumentVector
+
+POSTINGS_VERSION = "2"
+POSTINGS_FILE = "postings.sqlite"
+
+Columns = tuple[array, array, array, array]  # ids, fields, frequencies, length bytes
+_TYPES = ("q", "B", "I", "B")
+
+
+def entries_of(vector: DocumentVector) -> dict[str, list[tuple[int, int, int]]]:
+    """term → [(field, frequency, length byte)] in field order, for one document."""
+    out: dict[str, list[tuple[int, int, int]]] = {}
+    for number in sorted(vector.frequencies):
+        length = length_to_byte(vector.lengths[number])
+        for term, tf in vector.frequencies[number].items():
+            out.setdefault(term, []).append((number, tf, length))
+    return out
+
+
+def _columns(row: tuple[bytes, bytes, bytes, bytes]) -> Columns:
+    out = []
+    for kind, data in zip(_TYPES, row, strict=True):
+        column = array(kind)
+        column.frombytes(data)
+        out.append(column)
+    return tuple(out)
+
+
+class PostingStore:
+    """term → Columns and encoded block; compressed shards and fragments of the last build."""
+
+    def __init__(self, folder: Path, encode: Callable[[Columns], bytes]):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(folder / POSTINGS_FILE)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.encode = encode
+        self.db.execute("CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT)")
+        if self._info("version") != POSTINGS_VERSION:
+            for table in ("terms", "shards", "fragments"):
+                self.db.execute(f"DROP TABLE IF EXISTS {table}")
+            self.db.execute("DELETE FROM info")
+            self._set_info("version", POSTINGS_VERSION)
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, ids BLOB, fields BLOB, "
+            "tfs BLOB, lengths BLOB, block BLOB, size INTEGER)"
+        )
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS shards (key BLOB PRIMARY KEY, name TEXT, data BLOB)"
+        )
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS fragments (id INTEGER PRIMARY KEY, key TEXT, data BLOB)"
+        )
+        self.encoded: set[str] = set()  # terms whose block was encoded in this build
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _info(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM info WHERE name = ?", (name,)).fetchone()
+        return None if row is None else row[0]
+
+    def _set_info(self, name: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)", (name, value))
+
+    @property
+    def generation(self) -> int:
+        return int(self._info("generation") or -1)
+
+    def commit(self, generation: int) -> None:
+        self._set_info("generation", str(generation))
+        self.db.commit()
+
+    # -- postings -------------------------------------------------------------------------------
+    def rebuild(self, vectors: Iterable[tuple[int, DocumentVector]]) -> None:
+        """Start over from every document's vector (in id order)."""
+        lists: dict[str, tuple[list, list, list, list]] = {}
+        for doc_id, vector in vectors:
+            for term, items in entries_of(vector).items():
+                columns = lists.get(term)
+                if columns is None:
+                    columns = lists[term] = ([], [], [], [])
+                ids, fields, tfs, lengths = columns
+                for number, tf, length in items:
+                    ids.append(doc_id)
+                    fields.append(number)
+                    tfs.append(tf)
+                    lengths.append(length)
+        self.db.execute("DELETE FROM terms")
+        rows = []
+        for term, values in lists.items():
+            columns = tuple(array(k, v) for k, v in zip(_TYPES, values, strict=True))
+            rows.append(self._row(term, columns))
+        self.db.executemany("INSERT INTO terms VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        self.encoded = set(lists)
+
+    def _row(self, term: str, columns: Columns) -> tuple:
+        block = self.encode(columns)
+        return (term, *(c.tobytes() for c in columns), block, len(block))
+
+    def apply(self, changes: Iterable[tuple[int, DocumentVector | None, DocumentVector | None]]):
+        """Replace the postings of changed documents: (id, old vector, new vector)."""
+        touched: dict[str, dict[int, list[tuple[int, int, int]]]] = {}
+        for doc_id, old, new in changes:
+            before = entries_of(old) if old is not None else {}
+            after = entries_of(new) if new is not None else {}
+            for term in before.keys() | after.keys():
+                if before.get(term) != after.get(term):
+                    touched.setdefault(term, {})[doc_id] = after.get(term, [])
+        for term, docs in touched.items():
+            row = self.db.execute(
+                "SELECT ids, fields, tfs, lengths FROM terms WHERE term = ?", (term,)
+            ).fetchone()
+            columns = _columns(row) if row else tuple(array(k) for k in _TYPES)
+            for doc_id, items in sorted(docs.items()):
+                ids = columns[0]
+                lo, hi = bisect_left(ids, doc_id), bisect_right(ids, doc_id)
+                values = (
+                    [doc_id] * len(items),
+                    [n for n, _, _ in items],
+                    [tf for _, tf, _ in items],
+                    [length for _, _, length in items],
+                )
+                for column, kind, new in zip(columns, _TYPES, values, strict=True):
+                    column[lo:hi] = array(kind, new)
+            if columns[0]:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO terms VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    self._row(term, columns),
+                )
+            else:
+                self.db.execute("DELETE FROM terms WHERE term = ?", (term,))
+            self.encoded.add(term)
+
+    def sizes(self) -> list[tuple[str, int]]:
+        """(term, block size) for every term."""
+        return list(self.db.execute("SELECT term, size FROM terms"))
+
+    def blocks(self, terms: list[str]) -> dict[str, bytes]:
+        out = {}
+        for start in range(0, len(terms), 500):
+            chunk = terms[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                self.db.execute(f"SELECT term, block FROM terms WHERE term IN ({marks})", chunk)
+            )
+        return out
+
+    # -- files of the last build -----------------------------------------------------------------
+    def shards(self) -> dict[bytes, tuple[str, bytes]]:
+        return {key: (name, data) for key, name, data in self.db.execute("SELECT * FROM shards")}
+
+    def set_shards(self, shards: dict[bytes, tuple[str, bytes]], stale: Iterable[bytes]) -> None:
+        self.db.executemany("DELETE FROM shards WHERE key = ?", [(k,) for k in stale])
+        self.db.executemany(
+            "INSERT OR REPLACE INTO shards VALUES (?, ?, ?)",
+            [(k, name, data) for k, (name, data) in shards.items()],
+        )
+
+    def fragments(self) -> dict[int, tuple[str, bytes]]:
+        return {i: (key, data) for i, key, data in self.db.execute("SELECT * FROM fragments")}
+
+    def set_fragments(self, made: dict[int, tuple[str, bytes]], stale: Iterable[int]) -> None:
+        self.db.executemany("DELETE FROM fragments WHERE id = ?", [(i,) for i in stale])
+        self.db.executemany(
+            "INSERT OR REPLACE INTO fragments VALUES (?, ?, ?)",
+            [(i, key, data) for i, (key, data) in made.items()],
+        )
+
+
+def run_key(terms: tuple[str, ...]) -> bytes:
+    return hashlib.blake2b("\x00".join(terms).encode(), digest_size=16).digest()

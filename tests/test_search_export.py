@@ -193,3 +193,40 @@ def test_ids_sort_by_date_and_resolve_collisions_by_path():
     assert ids["2020/10/late/"] > max(ids[p] for p in paths)
     assert ids[paths[0]] == day * SLOTS + path_slot(paths[0])
     assert assign_ids([(day, p) for p in reversed(paths)]) == assign_ids([(day, p) for p in paths])
+
+
+def test_every_incremental_step_equals_a_clean_build(tmp_path):
+    """Add, edit, rename and delete articles one after the other: after each step the search
+    files of the incremental build are the clean build's, byte for byte."""
+    root = write_site(
+        tmp_path / "site",
+        {
+            f"content/2021/0{i}/a{i}.md": article(
+                title=f"Stockage numéro {i}",
+                date=f"2021-0{i}-1{i}",
+                body=f"Les baies de stockage {i} et les serveurs. " * (i + 1),
+            )
+            for i in range(1, 7)
+        },
+    )
+    steps = [
+        lambda: write_site(root, {"content/2021/08/new.md": article(title="Nouveau serveur",
+                                                                    date="2021-08-01")}),
+        lambda: (root / "content/2021/02/a2.md").write_text(
+            article(title="Stockage réécrit", date="2021-02-12", body="Tout autre texte.")
+        ),
+        lambda: (root / "content/2021/03/a3.md").rename(root / "content/2021/03/renamed.md"),
+        lambda: (root / "content/2021/05/a5.md").unlink(),
+        lambda: (root / "content/2021/04/a4.md").write_text(
+            article(title="Stockage numéro 4", date="2021-04-14", lang="en",
+                    body="Storage arrays and servers.")
+        ),
+    ]  # fmt: skip
+    assert build(root) == 0
+    for n, step in enumerate(steps):
+        step()
+        assert build(root) == 0
+        clean = tmp_path / f"clean{n}"
+        shutil.copytree(root / "content", clean / "content")
+        assert build(clean) == 0
+        assert search_files(root) == search_files(clean), f"step {n}"

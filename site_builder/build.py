@@ -208,7 +208,11 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     renderer = Renderer(template_root, config, assets)
     environment = digest(code_digest(), config, renderer.template_sources(), assets)
     known = previous.outputs
-    transaction = OutputTransaction(output)
+    transaction = (
+        OutputTransaction(output, previous.folders, previous.outputs.keys())
+        if cache is not None
+        else OutputTransaction(output)
+    )
     try:
         produced = produce_pages(pages, renderer, loaded.bodies, environment, known,
                                  transaction, progress, previous.full)  # fmt: skip
@@ -234,7 +238,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     report = transaction.commit()
     if cache is not None:
         _remember(cache, output, target, signature, fingerprints, known, report, archive, pages,
-                  produced.full)  # fmt: skip
+                  produced.full, transaction.folders)  # fmt: skip
     return BuildSummary(
         articles=len(archive.articles),
         pages=len(pages),
@@ -244,7 +248,9 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     )
 
 
-def _remember(cache, output, target, signature, fingerprints, known, report, archive, pages, full):
+def _remember(
+    cache, output, target, signature, fingerprints, known, report, archive, pages, full, folders
+):
     """Record what every output was made from and its stat, for the next build."""
     touched = set(report.added) | set(report.changed)
     outputs: dict[str, OutputRecord] = {}
@@ -259,5 +265,7 @@ def _remember(cache, output, target, signature, fingerprints, known, report, arc
             continue
         outputs[path] = OutputRecord(fp, st.st_size, st.st_mtime_ns)
     state = cache.state
-    state.targets[target] = TargetState(signature, outputs, len(archive.articles), len(pages), full)
+    state.targets[target] = TargetState(
+        signature, outputs, len(archive.articles), len(pages), full, folders
+    )
     cache.save(state)

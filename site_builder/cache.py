@@ -81,6 +81,8 @@ class TargetState:
     pages: int = 0
     # Page path → fingerprint of its whole planned context (verification mode only).
     full: dict[str, bytes] = field(default_factory=dict)
+    # Every folder of the output → its mtime after the build (see write.OutputTransaction).
+    folders: dict[str, int] | None = None
 
 
 @dataclass

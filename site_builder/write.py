@@ -7,8 +7,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
+import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+
+# A folder whose mtime is this recent when recorded may hide a later change in the same clock
+# tick: it is looked into again next time.
+SETTLED_NS = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -39,10 +46,23 @@ def check_output_location(root: Path, output: Path) -> None:
 
 
 class OutputTransaction:
-    """Collect the files of one build, then `commit()` them into `output` at once."""
+    """Collect the files of one build, then `commit()` them into `output` at once.
 
-    def __init__(self, output: Path):
+    With `folders` (every folder of `output` → its mtime when the last build recorded it) and
+    `previous` (the files the last build produced), removing stale files looks only into the
+    folders that changed since (a file put there by hand) or that this build touched, instead
+    of walking the whole output. After `commit()`, `folders` holds the new record.
+    """
+
+    def __init__(
+        self,
+        output: Path,
+        folders: dict[str, int] | None = None,
+        previous: Collection[str] = (),
+    ):
         self.output = output
+        self.folders = folders
+        self._previous = previous
         self.staging = output.parent / f".{output.name}.staging"
         self.fresh = not output.exists()
         self._produced: set[str] = set()
@@ -82,6 +102,7 @@ class OutputTransaction:
         removed: list[str] = []
         if self.fresh:
             self.staging.rename(self.output)
+            self.folders = _record_all(self.output)
         else:
             for path in (*self._added, *self._changed):
                 target = self.output / path
@@ -102,7 +123,69 @@ class OutputTransaction:
     def _remove_stale(self) -> list[str]:
         """Delete every file under `output` that this build did not produce (even one put
         there by hand), and the folders left empty."""
+        if self.folders is None:
+            removed, self.folders = self._sweep("", record=True)
+            return sorted(removed)
+        out = str(self.output)
+        known = self.folders
         removed: list[str] = []
+        for path in self._previous:  # what the last build made and this one did not
+            if path not in self._produced:
+                try:
+                    os.unlink(os.path.join(out, path))
+                    removed.append(path)
+                except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                    pass
+        touched = {"", *(_parent(p) for p in (*self._added, *self._changed, *removed))}
+        for folder in list(touched):
+            while folder:
+                folder = _parent(folder)
+                touched.add(folder)
+        current: dict[str, int] = {}
+        for folder, mtime in known.items():
+            mtime_now = _folder_mtime(os.path.join(out, folder))
+            if mtime_now is None:
+                continue
+            current[folder] = mtime_now
+            if mtime_now != mtime:
+                touched.add(folder)
+        swept: list[str] = []
+        for folder in sorted(touched, key=lambda f: -f.count("/")):
+            prefix = folder + "/" if folder else ""
+            try:
+                entries = list(os.scandir(os.path.join(out, folder)))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if rel not in known and rel not in touched:
+                        gone, found = self._sweep(rel + "/", record=True)
+                        removed += gone
+                        swept += found
+                elif rel not in self._produced:
+                    os.unlink(entry.path)
+                    removed.append(rel)
+            if folder:
+                with os.scandir(os.path.join(out, folder)) as left:
+                    if next(left, None) is None:
+                        os.rmdir(os.path.join(out, folder))
+        settled = time.time_ns() - SETTLED_NS
+        record = {f: m for f, m in current.items() if f not in touched}
+        for folder in (*touched, *swept):
+            mtime = _folder_mtime(os.path.join(out, folder))
+            if mtime is not None:
+                record[folder] = mtime if mtime < settled else -1
+        self.folders = record
+        return sorted(removed)
+
+    def _sweep(self, prefix: str, record: bool) -> tuple[list[str], list[str] | dict[str, int]]:
+        """Walk `output/prefix`: remove what this build did not produce and the folders left
+        empty. Returns the removed files and the folders that remain (with their mtimes when
+        starting from the top)."""
+        removed: list[str] = []
+        folders: dict[str, int] = {}
+        settled = time.time_ns() - SETTLED_NS
 
         def sweep(folder: str, prefix: str) -> bool:
             """Returns True when `folder` is left empty."""
@@ -120,7 +203,38 @@ class OutputTransaction:
                     else:
                         os.unlink(entry.path)
                         removed.append(rel)
+            if not empty:
+                mtime = os.stat(folder).st_mtime_ns
+                folders[prefix.rstrip("/")] = mtime if mtime < settled else -1
             return empty
 
-        sweep(str(self.output), "")
-        return sorted(removed)
+        top = os.path.join(str(self.output), prefix)
+        if sweep(top, prefix) and prefix:
+            os.rmdir(top)
+        if prefix:
+            return removed, list(folders)
+        return removed, folders
+
+
+def _folder_mtime(path: str) -> int | None:
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return st.st_mtime_ns if stat.S_ISDIR(st.st_mode) else None
+
+
+def _parent(path: str) -> str:
+    return path.rpartition("/")[0]
+
+
+def _record_all(output: Path) -> dict[str, int]:
+    """Every folder of a freshly written output and its mtime."""
+    settled = time.time_ns() - SETTLED_NS
+    folders: dict[str, int] = {}
+    base = str(output)
+    for folder, _, _ in os.walk(base):
+        rel = os.path.relpath(folder, base).replace(os.sep, "/")
+        mtime = os.stat(folder).st_mtime_ns
+        folders["" if rel == "." else rel] = mtime if mtime < settled else -1
+    return folders

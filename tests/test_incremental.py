@@ -15,7 +15,7 @@ COMPANIES = ["[HPE]", "[Dell]", "[HPE, Dell]", "[Hewlett Packard Enterprise]", "
 TITLES = ["Rachat", "Licenciements", "Résultats", "Nouveau produit", "Procès", "Usine"]
 DATES = ["2019", "2020-10", "2020-10-01", "2020-10-02", "2021-03-05T10:00:00"]
 OPERATIONS = ["add", "edit", "rename", "delete", "registry", "template"]
-OPERATIONS += ["title", "date", "source", "body"]
+OPERATIONS += ["title", "date", "source", "body", "stray"]
 SOURCES = ["Block & Files", "block & files", "The Register"]
 
 
@@ -61,6 +61,14 @@ def apply(root, op):
         path = files[n % len(files)]
         path.write_text(article(title=f"{title} {n}", date=date, companies=companies,
                                 body=f"Texte {n}."), "utf-8")  # fmt: skip
+        touch(path)
+    elif kind == "stray":
+        # A file put in the output by hand, then an edit: the build must remove it.
+        folders = sorted(p for p in (root / "output").rglob("*") if p.is_dir())
+        folder = folders[n % len(folders)] if folders else root / "output"
+        (folder / f"stray-{n}.txt").write_text("x", "utf-8")
+        path = files[n % len(files)]
+        path.write_text(path.read_text("utf-8") + f"\nAjout {n}.\n", "utf-8")
         touch(path)
     elif kind in ("title", "date", "source", "body"):
         # Rewrite a file around one varying field: its neighbours, months, lists and source

@@ -52,7 +52,7 @@ def type_query(page, text: str) -> None:
 
 
 def titles(page) -> list[str]:
-    return page.locator(f"{RESULTS} h2").all_inner_texts()
+    return page.locator(f"{RESULTS} h3").all_inner_texts()
 
 
 def wait_status(page, words: str) -> str:
@@ -67,9 +67,9 @@ def test_typing_finds_the_hpe_layoffs_story(page, served, query):
     errors = page_errors(page)
     open_search(page, served)
     type_query(page, query)
-    page.wait_for_selector(f"{RESULTS} h2 >> text={HPE_STORY}")
+    page.wait_for_selector(f"{RESULTS} h3 >> text={HPE_STORY}")
     assert HPE_STORY in titles(page)[:3]
-    link = page.locator(f"{RESULTS} h2 a", has_text=HPE_STORY)
+    link = page.locator(f"{RESULTS} h3 a", has_text=HPE_STORY)
     assert link.get_attribute("href") == "/2020/10/hpe-supprime-au-moins-500-postes-aux-etats-unis/"
     assert wait_status(page, query)
     assert not errors
@@ -116,7 +116,7 @@ def test_filters_narrow_and_counts_match(page, served):
 
 def test_the_url_restores_the_search_and_back_goes_back(page, served):
     open_search(page, served, "?q=licenciement")
-    page.wait_for_selector(f"{RESULTS} h2 >> text={HPE_STORY}")
+    page.wait_for_selector(f"{RESULTS} h3 >> text={HPE_STORY}")
     assert page.input_value("#search-q") == "licenciement"
 
     open_search(page, served, "?q=rachat&company=microsoft")
@@ -194,7 +194,7 @@ def test_a_hostile_title_appears_as_text_and_runs_nothing(page, tmp_path):
     errors = page_errors(page)
     with serve_directory(root / "output") as base_url:
         open_search(page, base_url, "?q=onerror")
-        page.wait_for_selector(f"{RESULTS} h2 >> text={hostile}")
+        page.wait_for_selector(f"{RESULTS} h3 >> text={hostile}")
         assert hostile in titles(page)
         assert page.locator(f"{RESULTS} img").count() == 0
         page.wait_for_timeout(300)
@@ -210,8 +210,8 @@ def test_works_under_a_base_path(page, tmp_path):
         page.goto(base_url)
         page.fill("#site-search", "GreenLake")
         page.keyboard.press("Enter")
-        page.wait_for_selector(f"{RESULTS} h2 >> text={HPE_STORY}")
-        href = page.locator(f"{RESULTS} h2 a").first.get_attribute("href")
+        page.wait_for_selector(f"{RESULTS} h3 >> text={HPE_STORY}")
+        href = page.locator(f"{RESULTS} h3 a").first.get_attribute("href")
         assert href.startswith("/archive/2020/10/")
         assert not errors
 

@@ -1093,9 +1093,13 @@
     shown += batch.length;
     const words = queryWordsOf(answer.parsed.tree);
     const mine = run;
-    const records = await Promise.all(batch.map((id) => index.fragment(id).catch(() => null)));
-    if (mine !== run) return;
-    for (const record of records) if (record) list.append(item(record, words));
+    // Fetch every fragment at once; show each as soon as it and those above it are here.
+    const pending = batch.map((id) => index.fragment(id).catch(() => null));
+    for (const promise of pending) {
+      const record = await promise;
+      if (mine !== run) return;
+      if (record) list.append(item(record, words));
+    }
     more.hidden = shown >= ids.length;
     setStatus(answer.message + (shown < ids.length ? " " + say("shown", { shown, count: ids.length }) : ""));
   }
@@ -1113,7 +1117,7 @@
     para.append(found.text.slice(last));
     if (record.l) para.setAttribute("lang", record.l);
     return el("li", { class: "search-result" }, [
-      el("h2", {}, [link]),
+      el("h3", {}, [link]),
       el("p", { class: "search-meta", text: `${record.d} · ${record.s}` }),
       para,
     ]);

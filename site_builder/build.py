@@ -231,7 +231,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
             publish_search(root, config, archive, loaded.bodies),
         ]
         for files in others:
-            fingerprints.update(produce_files(files, transaction))
+            fingerprints.update(produce_files(files, transaction, known))
     except BaseException:
         transaction.abort()
         raise

@@ -160,12 +160,19 @@ def _render_one(renderer: Renderer, bodies: BodyStore, page: PagePlan) -> bytes:
 
 
 def produce_files(
-    files: Iterable[tuple[str, bytes]], transaction: OutputTransaction
+    files: Iterable[tuple[str, bytes]],
+    transaction: OutputTransaction,
+    previous: dict[str, OutputRecord] | None = None,
 ) -> dict[str, bytes]:
-    """Files made without templates (sitemap, assets, search index): the writer skips
-    unchanged bytes. Returns their fingerprints (a digest of their bytes)."""
+    """Files made without templates (sitemap, assets, search index). Returns their
+    fingerprints (a digest of their bytes). A file whose digest and stat match the last
+    build's record is kept without reading it back; the writer compares the others' bytes."""
     fingerprints = {}
     for path, data in files:
-        transaction.put(path, data)
-        fingerprints[path] = digest(data)
+        fp = digest(data)
+        fingerprints[path] = fp
+        if previous is not None and unchanged(path, fp, previous, transaction.output):
+            transaction.keep(path)
+        else:
+            transaction.put(path, data)
     return fingerprints

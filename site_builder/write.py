@@ -95,6 +95,8 @@ class OutputTransaction:
 
     def keep(self, path: str) -> None:
         """Produce `path` with the bytes `output/` already holds (known unchanged)."""
+        if path in self._produced:
+            raise ValueError(f"two outputs were planned for {path}")
         self._produced.add(path)
         self._unchanged += 1
 

@@ -125,7 +125,9 @@ def test_the_url_restores_the_search_and_back_goes_back(page, served):
     first = titles(page)
     assert first and all("Microsoft" in t or "GitHub" in t or "Activision" in t for t in first)
 
-    type_query(page, "GitHub")
+    type_query(page, "Git")
+    page.wait_for_timeout(400)  # a pause: the search runs and the URL follows
+    page.locator("#search-q").press_sequentially("Hub", delay=5)
     page.keyboard.press("Enter")
     page.wait_for_function("location.search === '?q=GitHub&company=microsoft'")
     page.wait_for_function(f"document.querySelectorAll('{RESULTS}').length === 1")

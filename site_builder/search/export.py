@@ -27,7 +27,6 @@ Every file is deterministic (gzip with mtime 0), so two builds of one archive ar
 
 from __future__ import annotations
 
-import base64
 import gzip
 import hashlib
 import json
@@ -53,8 +52,8 @@ FRAGMENT_BODY_CHARS = 900
 
 
 def content_name(data: bytes) -> str:
-    """A file name from the content: 50 bits of SHA-256, base32."""
-    return base64.b32encode(hashlib.sha256(data).digest()[:10]).decode().lower()
+    """A file name from the content: the first 12 hex digits of its SHA-256."""
+    return hashlib.sha256(data).hexdigest()[:12]
 
 
 def gzip_bytes(data: bytes) -> bytes:

@@ -20,7 +20,7 @@ from whoosh.util.numeric import length_to_byte
 
 from site_builder.search.store import DocumentVector
 
-POSTINGS_VERSION = "2"
+POSTINGS_VERSION = "3"
 POSTINGS_FILE = "postings.sqlite"
 
 Columns = tuple[array, array, array, array]  # ids, fields, frequencies, length bytes

@@ -947,7 +947,7 @@
       const select = el("select", { id, name: kind });
       selects[kind] = select;
       details.append(el("p", {}, [el("label", { for: id, text: say(kind) }), " ", select]));
-      select.addEventListener("change", () => go(true));
+      select.addEventListener("change", () => { typing = false; go(true); });
     }
     details.addEventListener("toggle", () => {
       if (!details.open || !current) return;
@@ -963,7 +963,7 @@
       el("option", { value: "date", text: say("date") }),
     ]);
     selects.sort = sort;
-    sort.addEventListener("change", () => go(true));
+    sort.addEventListener("change", () => { typing = false; go(true); });
     controls.replaceChildren(details, el("p", {}, [el("label", { for: "search-sort", text: say("sort") }), " ", sort]));
   }
 
@@ -1123,18 +1123,22 @@
     ]);
   }
 
+  // Typing adds one history entry (at its first pause) that later keystrokes update, so Back
+  // returns to the search before the typing began.
   let timer = 0;
+  let typing = false;
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(() => go(false), 150);
+    timer = setTimeout(() => { go(!typing); typing = true; }, 150);
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearTimeout(timer);
-    go(true);
+    go(!typing);
+    typing = false;
   });
   more.addEventListener("click", () => { if (current) showMore(current); });
-  window.addEventListener("popstate", () => { restore(); search(); });
+  window.addEventListener("popstate", () => { typing = false; restore(); search(); });
 
   setStatus(say("loading"));
   index.load().then(() => {

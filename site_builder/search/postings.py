@@ -94,12 +94,12 @@ class PostingStore:
     # -- postings -------------------------------------------------------------------------------
     def rebuild(self, vectors: Iterable[tuple[int, DocumentVector]]) -> None:
         """Start over from every document's vector (in id order)."""
-        lists: dict[str, tuple[list, list, list, list]] = {}
+        terms: dict[str, Columns] = {}
         for doc_id, vector in vectors:
             for term, items in entries_of(vector).items():
-                columns = lists.get(term)
+                columns = terms.get(term)
                 if columns is None:
-                    columns = lists[term] = ([], [], [], [])
+                    columns = terms[term] = tuple(array(kind) for kind in _TYPES)
                 ids, fields, tfs, lengths = columns
                 for number, tf, length in items:
                     ids.append(doc_id)
@@ -107,12 +107,11 @@ class PostingStore:
                     tfs.append(tf)
                     lengths.append(length)
         self.db.execute("DELETE FROM terms")
-        rows = []
-        for term, values in lists.items():
-            columns = tuple(array(k, v) for k, v in zip(_TYPES, values, strict=True))
-            rows.append(self._row(term, columns))
-        self.db.executemany("INSERT INTO terms VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        self.encoded = set(lists)
+        self.db.executemany(
+            "INSERT INTO terms VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (self._row(term, columns) for term, columns in terms.items()),
+        )
+        self.encoded = set(terms)
 
     def _row(self, term: str, columns: Columns) -> tuple:
         block = self.encode(columns)

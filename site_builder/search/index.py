@@ -3,10 +3,11 @@ step with the archive document by document, and the exact statistics both front 
 with.
 
 Articles are analysed once (`analysis.py`) and given to whoosh as term lists, so whoosh does no
-analysis of its own at indexing time. The cache also keeps, per document, its content key,
-field lengths and term frequencies: the browser export is built from them, and the statistics
-(document count, average field lengths) come from them rather than from whoosh, which keeps
-counting deleted documents until it merges segments.
+analysis of its own at indexing time. The document store (`store.py`) keeps, per document, its
+content key, what the command line shows, its field lengths and term frequencies: an update
+touches only documents whose content key changed, the browser export follows the same changes,
+and the statistics (document count, average field lengths) come from the store rather than from
+whoosh, which counts deleted documents until it merges segments.
 """
 
 from __future__ import annotations

@@ -126,6 +126,16 @@ def _related(archive: Archive, cache: BuildCache | None) -> RelatedMap:
     return related
 
 
+def _reuse_compiled_templates(renderer: Renderer, cache: BuildCache) -> None:
+    """Keep Jinja's compiled templates in the build cache: an edit that renders a few pages
+    does not compile every template again. Jinja checks each template's source checksum."""
+    import jinja2
+
+    folder = cache.directory / "templates"
+    folder.mkdir(exist_ok=True)
+    renderer.env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def _feed_key(environment: bytes, feed: Feed) -> bytes:
     """A feed shows its articles' fields, all read from their files: their versions suffice."""
     articles = tuple((a.path, a.content_hash) for a in feed.articles)
@@ -206,6 +216,8 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
 
     assets = collect_assets(template_root)
     renderer = Renderer(template_root, config, assets)
+    if cache is not None:
+        _reuse_compiled_templates(renderer, cache)
     environment = digest(code_digest(), config, renderer.template_sources(), assets)
     known = previous.outputs
     transaction = (

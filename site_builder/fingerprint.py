@@ -4,6 +4,7 @@ fingerprints mean two equal outputs, and an unchanged page need not be rendered 
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 
 
@@ -14,6 +15,18 @@ def digest(*parts: object) -> bytes:
     records the version, so a digest is never compared across versions.
     """
     return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).digest()
+
+
+def canonical_digest(*parts: object) -> bytes:
+    """Like `digest`, but equal values always give the same digest, whichever objects they
+    share: with pickle's memo off, a string met twice is written out twice, not as a
+    reference to the first (values built from caches, such as formatted dates, share objects
+    in one build and not in the next)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: the bytes depend on the values only
+    pickler.dump(parts)
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
 
 
 class Memo:
@@ -27,6 +40,6 @@ class Memo:
         found = self._by_id.get(id(value))
         if found is not None and found[0] is value:
             return found[1]
-        d = digest(value)
+        d = canonical_digest(value)
         self._by_id[id(value)] = (value, d)
         return d

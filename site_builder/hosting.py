@@ -8,7 +8,12 @@ from site_builder import urls
 from site_builder.config import SiteConfig
 
 # Output paths whose names change whenever their bytes change.
-IMMUTABLE = (urls.ASSETS + "*", urls.SEARCH + "shards/*", urls.SEARCH + "facets.*")
+IMMUTABLE = (
+    urls.ASSETS + "*",
+    urls.SEARCH + "shards/*",
+    urls.SEARCH + "dirs/*",
+    urls.SEARCH + "facets.*",
+)
 YEAR = 365 * 24 * 3600
 
 

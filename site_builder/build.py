@@ -189,6 +189,47 @@ def build_site(
             cache.close()
 
 
+# Past this many articles the search index is brought up to date in a forked process while the
+# pages render: whoosh indexing is single-threaded, so it would otherwise leave a core idle.
+SEARCH_IN_WORKER_FROM = 2000
+
+
+class _SearchJob:
+    """The search index files, made inline or in a forked worker process."""
+
+    def __init__(self, root, config, archive, bodies, in_worker: bool):
+        from site_builder.search.publish import publish_search
+
+        self._pool = None
+        if not in_worker:
+            self._files = lambda: publish_search(root, config, archive, bodies)
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        future = self._pool.submit(_search_files, root, config, archive, bodies)
+        self._files = future.result
+
+    def __call__(self):
+        return self._files()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+
+def _search_files(root, config, archive, bodies) -> list[tuple[str, bytes]]:
+    from site_builder.search.publish import publish_search
+
+    return list(publish_search(root, config, archive, bodies))
+
+
+def _start_search(root, config, archive, bodies) -> _SearchJob:
+    big = len(archive.articles) >= SEARCH_IN_WORKER_FROM and (os.cpu_count() or 1) > 1
+    return _SearchJob(root, config, archive, bodies, in_worker=big)
+
+
 def _build(root, output, base_url, drafts, progress, cache, config, started) -> BuildSummary:
     template_root = templates_dir(root)
     signature, content = _input_signature(root, config, drafts, template_root)
@@ -206,7 +247,6 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     # Imported here: a build with nothing changed returns before it needs them.
     from site_builder.feeds import render_feed
     from site_builder.hosting import render_headers
-    from site_builder.search.publish import publish_search
     from site_builder.sitemap import render_robots, render_sitemaps
 
     site = plan_site(root, base_url, drafts, cache, progress, content)
@@ -225,6 +265,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         if cache is not None
         else OutputTransaction(output)
     )
+    search = _start_search(root, config, archive, loaded.bodies)
     try:
         produced = produce_pages(pages, renderer, loaded.bodies, environment, known,
                                  transaction, progress, previous.full)  # fmt: skip
@@ -240,13 +281,15 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
             ((a.path, a.data) for a in assets),
             render_sitemaps([p.path for p in pages], config).items(),
             [("robots.txt", render_robots(config)), ("_headers", render_headers(config))],
-            publish_search(root, config, archive, loaded.bodies),
+            search(),
         ]
         for files in others:
             fingerprints.update(produce_files(files, transaction, known))
     except BaseException:
         transaction.abort()
         raise
+    finally:
+        search.close()
     report = transaction.commit()
     if cache is not None:
         _remember(cache, output, target, signature, fingerprints, known, report, archive, pages,

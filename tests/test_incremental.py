@@ -175,3 +175,17 @@ def test_deleting_the_cache_changes_nothing_but_speed(tmp_path):
     summary = build_site(tmp_path)
     assert snapshot(tmp_path / "output") == before
     assert summary.report.written == 0
+
+
+def test_search_made_in_a_worker_process_gives_the_same_site(tmp_path, monkeypatch):
+    import site_builder.build as build_module
+
+    files = {f"content/a{i}.md": article(title=f"Article {i}", date=f"2020-0{i % 9 + 1}-01",
+                                         body=f"Licenciements numéro {i}.") for i in range(12)}  # fmt: skip
+    write_site(tmp_path, files)
+    build_site(tmp_path, output=tmp_path / "inline", use_cache=False)
+    monkeypatch.setattr(build_module, "SEARCH_IN_WORKER_FROM", 1)
+    build_site(tmp_path, output=tmp_path / "worker", use_cache=False)
+    inline, worker = snapshot(tmp_path / "inline"), snapshot(tmp_path / "worker")
+    assert any(path.startswith("search/shards/") for path in worker)
+    assert inline == worker

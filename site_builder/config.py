@@ -38,13 +38,16 @@ class SiteConfig:
         return path if path.endswith("/") else path + "/"
 
     @property
-    def site_origin(self) -> str:
-        parts = urlsplit(self.base_url)
-        return f"{parts.scheme}://{parts.netloc}"
-
-    @property
     def tz(self):
         return zone(self.timezone)
+
+
+def is_http_url(value: object) -> bool:
+    """An absolute http(s) URL, as front matter, the registry and settings require."""
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
 
 
 def _known() -> dict[str, type]:
@@ -108,8 +111,7 @@ def _check(key: str, value: object) -> tuple[object] | Problem:
         return bad("expected a non-empty text")
     value = value.strip()
     if key == "base_url":
-        parts = urlsplit(value)
-        if parts.scheme not in {"http", "https"} or not parts.netloc:
+        if not is_http_url(value):
             return bad(f"{value!r} is not an absolute http(s) URL")
         if not value.endswith("/"):
             value += "/"

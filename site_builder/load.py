@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from site_builder.cache import (
     BuildCache,
@@ -27,7 +26,7 @@ from site_builder.cache import (
     pack_parsed,
     unpack_body,
 )
-from site_builder.config import SiteConfig
+from site_builder.config import SiteConfig, is_http_url
 from site_builder.dates import DateError, parse_date
 from site_builder.frontmatter import FrontMatterError, split_front_matter
 from site_builder.markup import (
@@ -198,7 +197,7 @@ def parse_file(relpath: str, raw: bytes, config: SiteConfig) -> ParsedFile:
     url = None
     if data.get("url") is not None:
         url = data["url"]
-        if not _is_http_url(url):
+        if not is_http_url(url):
             problem("url", f"{url!r} is not an absolute http(s) URL")
             url = None
     draft = False
@@ -279,7 +278,7 @@ def _source(value, problem) -> SourceRef | None:
             problem("source", "a source needs a 'name' text")
             return None
         url = value.get("url")
-        if url is not None and not _is_http_url(url):
+        if url is not None and not is_http_url(url):
             problem("source", f"{url!r} is not an absolute http(s) URL")
             return None
         return SourceRef(" ".join(name.split()), url)
@@ -311,13 +310,6 @@ def _names(value, fld, problem, required: bool) -> tuple[str, ...]:
 def _kind(value) -> str:
     return {bool: "true/false", int: "a number", float: "a number", list: "a list",
             dict: "a mapping"}.get(type(value), type(value).__name__)  # fmt: skip
-
-
-def _is_http_url(value) -> bool:
-    if not isinstance(value, str):
-        return False
-    parts = urlsplit(value)
-    return parts.scheme in {"http", "https"} and bool(parts.netloc)
 
 
 def load_registry(root: Path) -> tuple[CompanyRegistry, list[Problem]]:

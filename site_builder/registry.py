@@ -7,8 +7,8 @@ that is not in the registry still gets its own page, under its own spelling.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
+from site_builder.config import is_http_url
 from site_builder.problems import Problem
 
 REGISTRY_FILE = "content/companies.yaml"
@@ -79,7 +79,7 @@ def parse_registry(data: object, lines: dict[str, int]) -> tuple[CompanyRegistry
             problem(line, f"{name}.aliases", "expected a list of names")
             aliases = []
         website = facts.get("website")
-        if website is not None and not _is_http_url(website):
+        if website is not None and not is_http_url(website):
             problem(line, f"{name}.website", f"{website!r} is not an absolute http(s) URL")
             website = None
         description = facts.get("description")
@@ -96,10 +96,3 @@ def parse_registry(data: object, lines: dict[str, int]) -> tuple[CompanyRegistry
             name, tuple(a.strip() for a in aliases), website, description and description.strip()
         )
     return CompanyRegistry(companies, by_alias), problems
-
-
-def _is_http_url(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    parts = urlsplit(value)
-    return parts.scheme in {"http", "https"} and bool(parts.netloc)

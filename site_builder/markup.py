@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -141,7 +140,3 @@ def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:.-–—") + "…"
-
-
-def escape(text: str) -> str:
-    return html.escape(text, quote=True)

@@ -407,26 +407,6 @@ class Planner:
                 found.append((href, self.links.url(urls.article_path(other))))
         return tuple(found)
 
-    def list_pages(
-        self,
-        first: str,
-        title: str,
-        articles: tuple[Article, ...],
-        extra: dict | None = None,
-        feed: str | None = None,
-        heading: str | None = None,
-        first_extra: dict | None = None,
-        description: str | None = None,
-    ) -> list[PagePlan]:
-        """A list cut into stable pages counted from the oldest article (see ARCHITECTURE.md).
-
-        `first_extra` goes to the first page only: numbered pages must not change when a new
-        article arrives, so they carry nothing that counts or summarises the whole list.
-        """
-        spec = ListSpec(first, title, articles, extra, feed, heading,
-                        (lambda: first_extra) if first_extra else None, description)  # fmt: skip
-        return [self.list_page(spec, n) for n in range(self.numbered(len(articles)) + 1)]
-
     def numbered(self, total: int) -> int:
         """How many numbered pages a list of `total` articles has besides its first page."""
         per = self.config.per_page
@@ -542,10 +522,6 @@ class Planner:
             ),
         )
 
-    def term_pages(self, term: Term) -> list[PagePlan]:
-        spec = self.term_list(term)
-        return [self.list_page(spec, n) for n in range(self.numbered(len(term.articles)) + 1)]
-
     def term_list(self, term: Term) -> ListSpec:
         first = urls.term_path(term.kind, term.slug)
         index = {COMPANY: "companies", SOURCE: "sources", TAG: "tags"}[term.kind]
@@ -659,10 +635,6 @@ class Planner:
 
     def year_link(self, year: int) -> Link:
         return Link(str(year), self.links.url(urls.year_path(year)))
-
-    def month_pages(self, month: Period) -> list[PagePlan]:
-        spec = self.month_list(month)
-        return [self.list_page(spec, n) for n in range(self.numbered(len(month.articles)) + 1)]
 
     def month_list(self, month: Period) -> ListSpec:
         label = format_month(month.year, month.month, self.lang)

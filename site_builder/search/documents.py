@@ -60,11 +60,6 @@ def day_of(article: Article) -> int:
     return day.toordinal()
 
 
-def year_range(first: int, last: int) -> tuple[int, int]:
-    """The ids [low, high) of articles dated in years first..last."""
-    return dt.date(first, 1, 1).toordinal() * SLOTS, dt.date(last + 1, 1, 1).toordinal() * SLOTS
-
-
 def path_slot(path: str) -> int:
     return int.from_bytes(hashlib.sha256(path.encode("utf-8")).digest()[:2], "big") % SLOTS
 

@@ -370,6 +370,8 @@ def load_site(
     if files is not None:
         stats = {f: stats.get(f, (0, 0)) for f in files}
     settings = parse_settings_key(config)
+    # A body depends on the file's bytes and the parse settings (raw HTML allowed or not).
+    body_suffix = _hash(settings.encode())[:16]
     state = cache.state if cache is not None else CacheState()
     known = state.sources if state.key == settings else {}
     fresh_cutoff = time.time_ns() - 2_000_000_000  # mtimes this recent may hide a second edit
@@ -396,7 +398,7 @@ def load_site(
             continue
         changed.append(relpath)
         if parsed.body is not None:
-            key = f"{digest}:{_hash(settings.encode())[:16]}"
+            key = f"{digest}:{body_suffix}"
             if db is not None:
                 db.execute(
                     "INSERT OR REPLACE INTO bodies (hash, data) VALUES (?, ?)",
@@ -414,7 +416,6 @@ def load_site(
         db.execute("COMMIT")
     articles: list[Article] = []
     keys: dict[str, str] = {}
-    body_suffix = _hash(settings.encode())[:16]
     with no_gc():
         for relpath, record in sorted(records.items()):
             parsed = record.parsed

@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from site_builder import urls
@@ -19,7 +20,7 @@ from site_builder.cache import BuildCache, CacheState, OutputRecord, TargetState
 from site_builder.config import SiteConfig, load_config
 from site_builder.fingerprint import digest
 from site_builder.load import LoadResult, load_site
-from site_builder.outputs import produce_files, produce_pages, unchanged
+from site_builder.outputs import keep_or_put, produce_files, produce_pages, unchanged
 from site_builder.plan import Feed, PageEntry, RelatedMap, page_entries, plan_feeds, related_map
 from site_builder.problems import ContentErrors, Problem
 from site_builder.render import Renderer, collect_assets, templates_dir
@@ -271,12 +272,9 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
                                  transaction, progress, previous.full)  # fmt: skip
         fingerprints = dict(produced.fingerprints)
         for feed in plan_feeds(archive, config):
-            fp = _feed_key(environment, feed)
-            fingerprints[feed.path] = fp
-            if unchanged(feed.path, fp, known, output):
-                transaction.keep(feed.path)
-            else:
-                transaction.put(feed.path, render_feed(feed, config))
+            fingerprints[feed.path] = _feed_key(environment, feed)
+            make = partial(render_feed, feed, config)
+            keep_or_put(feed.path, fingerprints[feed.path], make, transaction, known)
         others = [
             ((a.path, a.data) for a in assets),
             render_sitemaps([p.path for p in pages], config).items(),

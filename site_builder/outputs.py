@@ -169,10 +169,21 @@ def produce_files(
     build's record is kept without reading it back; the writer compares the others' bytes."""
     fingerprints = {}
     for path, data in files:
-        fp = digest(data)
-        fingerprints[path] = fp
-        if previous is not None and unchanged(path, fp, previous, transaction.output):
-            transaction.keep(path)
-        else:
-            transaction.put(path, data)
+        fingerprints[path] = digest(data)
+        keep_or_put(path, fingerprints[path], lambda data=data: data, transaction, previous)
     return fingerprints
+
+
+def keep_or_put(
+    path: str,
+    fingerprint: bytes,
+    make: Callable[[], bytes],
+    transaction: OutputTransaction,
+    previous: dict[str, OutputRecord] | None,
+) -> None:
+    """Keep `path` when the last build wrote it from the same fingerprint and nothing touched it
+    since; otherwise make its bytes and hand them to the writer."""
+    if previous is not None and unchanged(path, fingerprint, previous, transaction.output):
+        transaction.keep(path)
+    else:
+        transaction.put(path, make())

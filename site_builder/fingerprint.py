@@ -11,17 +11,12 @@ import pickle
 def digest(*parts: object) -> bytes:
     """A 16-byte digest of plain data (dataclasses, tuples, dicts, strings, numbers).
 
-    Pickle of the same plain values is the same bytes within one Python version; the cache
-    records the version, so a digest is never compared across versions.
+    Equal values always give the same digest, whichever objects they share: pickle's memo is
+    off, so a string met twice is written out twice, not as a reference to the first (values
+    built from caches, such as formatted dates, share objects in one build and not in the
+    next). Pickle of plain values is stable within one Python version; the cache is keyed on
+    the code, so a digest is never compared across versions.
     """
-    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).digest()
-
-
-def canonical_digest(*parts: object) -> bytes:
-    """Like `digest`, but equal values always give the same digest, whichever objects they
-    share: with pickle's memo off, a string met twice is written out twice, not as a
-    reference to the first (values built from caches, such as formatted dates, share objects
-    in one build and not in the next)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.fast = True  # no memo: the bytes depend on the values only
@@ -40,6 +35,6 @@ class Memo:
         found = self._by_id.get(id(value))
         if found is not None and found[0] is value:
             return found[1]
-        d = canonical_digest(value)
+        d = digest(value)
         self._by_id[id(value)] = (value, d)
         return d

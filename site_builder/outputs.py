@@ -11,7 +11,7 @@ from pathlib import Path
 
 from site_builder import urls
 from site_builder.cache import OutputRecord
-from site_builder.fingerprint import Memo, canonical_digest, digest
+from site_builder.fingerprint import Memo, digest
 from site_builder.load import BodyStore
 from site_builder.plan import ArticleItem, PageEntry, PagePlan
 from site_builder.render import Renderer
@@ -56,13 +56,13 @@ def page_fingerprint(page: PagePlan, environment: bytes, bodies: BodyStore, memo
             for k, v in context.items()
         }
     body = bodies.key(page.body_of) if page.body_of is not None else None
-    return canonical_digest(environment, page.path, page.template, page.title, body, context)
+    return digest(environment, page.path, page.template, page.title, body, context)
 
 
 def page_key(entry: PageEntry, environment: bytes, bodies: BodyStore) -> bytes:
     """The fingerprint of a page from its entry's inputs, without planning it."""
     body = bodies.key(entry.body_of) if entry.body_of is not None else None
-    return canonical_digest(environment, entry.path, entry.title, body, entry.inputs)
+    return digest(environment, entry.path, entry.title, body, entry.inputs)
 
 
 def unchanged(path: str, fingerprint: bytes, previous: dict[str, OutputRecord], output: Path):

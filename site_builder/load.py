@@ -392,6 +392,8 @@ def load_site(
     if db is not None:
         db.execute("BEGIN")
     for n, (relpath, size, mtime, digest, parsed) in enumerate(_run_parse(jobs), 1):
+        if progress is not None and (n % 200 == 0 or n == len(jobs)):
+            progress("reading", n, len(jobs))
         old = known.get(relpath)
         if old is not None and old.content_hash == digest:
             records[relpath] = SourceRecord(size, mtime, digest, old.packed)
@@ -409,8 +411,6 @@ def load_site(
         records[relpath] = SourceRecord(
             size, mtime, digest, pack_parsed(replace(parsed, body=None))
         )
-        if progress is not None and (n % 200 == 0 or n == len(jobs)):
-            progress("reading", n, len(jobs))
 
     if db is not None:
         db.execute("COMMIT")

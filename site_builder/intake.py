@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from site_builder.markup import shorten
 from site_builder.registry import CompanyRegistry
 
 TITLE_LENGTH = 100
@@ -113,12 +114,7 @@ def propose_title(text: str, limit: int = TITLE_LENGTH) -> str:
     sentence = " ".join(first_sentence(text).split())
     if sentence.endswith(".") and not sentence.endswith("..."):
         sentence = sentence[:-1].rstrip()
-    if len(sentence) <= limit:
-        return sentence
-    cut = sentence[: limit - 1]
-    if " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(' ,;:.-–—(«"') + "…"
+    return shorten(sentence, limit, dangling=' ,;:.-–—(«"')
 
 
 def _is_short_acronym(name: str) -> bool:

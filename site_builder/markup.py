@@ -131,12 +131,13 @@ def first_paragraph(text: str) -> str:
     return text.split("\n\n", 1)[0].strip() if text else ""
 
 
-def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
-    """Cut `text` at a word boundary so it fits in `limit` characters, adding an ellipsis."""
+def shorten(text: str, limit: int = SUMMARY_LENGTH, dangling: str = " ,;:.-–—") -> str:
+    """Cut `text` at a word boundary so it fits in `limit` characters, adding an ellipsis;
+    characters of `dangling` left before the ellipsis are dropped."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:.-–—") + "…"
+    return cut.rstrip(dangling) + "…"

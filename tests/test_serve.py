@@ -184,6 +184,9 @@ def test_a_burst_of_saves_reloads_the_page_once(preview, page):
         preview.write(ARTICLE, article("HPE supprime des postes", f"Version {n}."))
         time.sleep(0.02)
     expect(page.locator("article .body")).to_contain_text("Version 5.", timeout=15_000)
+    # The text shows before the reloaded page's load event (CSS, scripts): wait for it, so a
+    # busy machine does not make the count come short.
+    page.wait_for_load_state("load")
     time.sleep(1.0)  # any second reload would have happened by now
     assert len(loads) == 2, loads
 

@@ -24,7 +24,7 @@ from site_builder.outputs import keep_or_put, produce_files, produce_pages, unch
 from site_builder.plan import Feed, PageEntry, RelatedMap, page_entries, plan_feeds, related_map
 from site_builder.problems import ContentErrors, Problem
 from site_builder.render import Renderer, collect_assets, templates_dir
-from site_builder.write import OutputTransaction, WriteReport, check_output_location
+from site_builder.write import OutputTransaction, Staging, WriteReport, check_output_location
 
 Progress = Callable[[str, int, int], None]
 
@@ -191,44 +191,59 @@ def build_site(
 
 
 # Past this many articles the search index is brought up to date in a forked process while the
-# pages render: whoosh indexing is single-threaded, so it would otherwise leave a core idle.
+# pages render, on the other core: whoosh indexing is single-threaded. The worker writes its
+# files into the build's staging folder itself and sends back only their fingerprints.
 SEARCH_IN_WORKER_FROM = 2000
 
 
 class _SearchJob:
-    """The search index files, made inline or in a forked worker process."""
+    """The search index files, produced inline or in a forked worker process."""
 
-    def __init__(self, root, config, archive, bodies, in_worker: bool):
-        from site_builder.search.publish import publish_search
-
+    def __init__(self, transaction: OutputTransaction, known, in_worker: bool, *inputs):
+        global _SEARCH_INPUTS
+        self._transaction = transaction
         self._pool = None
+        _SEARCH_INPUTS = (transaction, known, *inputs)
         if not in_worker:
-            self._files = lambda: publish_search(root, config, archive, bodies)
+            self._result = _search_outputs
             return
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
 
-        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        future = self._pool.submit(_search_files, root, config, archive, bodies)
-        self._files = future.result
+        # Forked after the inputs are set: the worker inherits them without pickling.
+        self._pool = multiprocessing.get_context("fork").Pool(1)
+        self._result = self._pool.apply_async(_search_outputs).get
 
-    def __call__(self):
-        return self._files()
+    def __call__(self) -> dict[str, bytes]:
+        """Wait for the files; record them in the build's transaction; their fingerprints."""
+        global _SEARCH_INPUTS
+        fingerprints, part = self._result()
+        _SEARCH_INPUTS = None
+        self._transaction.absorb(part)
+        return fingerprints
 
     def close(self) -> None:
+        global _SEARCH_INPUTS
+        _SEARCH_INPUTS = None
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            self._pool.terminate()
+            self._pool.join()
 
 
-def _search_files(root, config, archive, bodies) -> list[tuple[str, bytes]]:
+_SEARCH_INPUTS: tuple | None = None
+
+
+def _search_outputs() -> tuple[dict[str, bytes], Staging]:
     from site_builder.search.publish import publish_search
 
-    return list(publish_search(root, config, archive, bodies))
+    transaction, known, root, config, archive, bodies = _SEARCH_INPUTS
+    part = transaction.part()
+    files = publish_search(root, config, archive, bodies)
+    return produce_files(files, part, known), part
 
 
-def _start_search(root, config, archive, bodies) -> _SearchJob:
+def _start_search(transaction, known, root, config, archive, loaded) -> _SearchJob:
     big = len(archive.articles) >= SEARCH_IN_WORKER_FROM and (os.cpu_count() or 1) > 1
-    return _SearchJob(root, config, archive, bodies, in_worker=big)
+    return _SearchJob(transaction, known, big, root, config, archive, loaded.bodies)
 
 
 def _build(root, output, base_url, drafts, progress, cache, config, started) -> BuildSummary:
@@ -266,7 +281,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         if cache is not None
         else OutputTransaction(output)
     )
-    search = _start_search(root, config, archive, loaded.bodies)
+    search = _start_search(transaction, known, root, config, archive, loaded)
     try:
         produced = produce_pages(pages, renderer, loaded.bodies, environment, known,
                                  transaction, progress, previous.full)  # fmt: skip
@@ -279,10 +294,10 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
             ((a.path, a.data) for a in assets),
             render_sitemaps([p.path for p in pages], config).items(),
             [("robots.txt", render_robots(config)), ("_headers", render_headers(config))],
-            search(),
         ]
         for files in others:
             fingerprints.update(produce_files(files, transaction, known))
+        fingerprints.update(search())
     except BaseException:
         transaction.abort()
         raise

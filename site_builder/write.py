@@ -45,33 +45,18 @@ def check_output_location(root: Path, output: Path) -> None:
             )
 
 
-class OutputTransaction:
-    """Collect the files of one build, then `commit()` them into `output` at once.
+class Staging:
+    """The files one build (or one worker process of it) produced: staged beside `output/` when
+    their bytes changed, only counted when not. Plain data, so a worker can send it back."""
 
-    With `folders` (every folder of `output` → its mtime when the last build recorded it) and
-    `previous` (the files the last build produced), removing stale files looks only into the
-    folders that changed since (a file put there by hand) or that this build touched, instead
-    of walking the whole output. After `commit()`, `folders` holds the new record.
-    """
-
-    def __init__(
-        self,
-        output: Path,
-        folders: dict[str, int] | None = None,
-        previous: Collection[str] = (),
-    ):
+    def __init__(self, output: Path, staging: Path, fresh: bool):
         self.output = output
-        self.folders = folders
-        self._previous = previous
-        self.staging = output.parent / f".{output.name}.staging"
-        self.fresh = not output.exists()
+        self.staging = staging
+        self.fresh = fresh
         self._produced: set[str] = set()
         self._added: list[str] = []
         self._changed: list[str] = []
         self._unchanged = 0
-        if self.staging.exists():
-            shutil.rmtree(self.staging)  # left over by a build that was killed
-        self.staging.mkdir(parents=True)
 
     def put(self, path: str, data: bytes) -> None:
         """Produce `path` (relative, POSIX) with `data`; staged only if the bytes changed."""
@@ -99,6 +84,44 @@ class OutputTransaction:
             raise ValueError(f"two outputs were planned for {path}")
         self._produced.add(path)
         self._unchanged += 1
+
+    def part(self) -> Staging:
+        """An empty record staging into the same folder, for a worker process."""
+        return Staging(self.output, self.staging, self.fresh)
+
+    def absorb(self, part: Staging) -> None:
+        """Take over the files a worker produced with `part()`."""
+        clash = self._produced & part._produced
+        if clash:
+            raise ValueError(f"two outputs were planned for {min(clash)}")
+        self._produced |= part._produced
+        self._added += part._added
+        self._changed += part._changed
+        self._unchanged += part._unchanged
+
+
+class OutputTransaction(Staging):
+    """Collect the files of one build, then `commit()` them into `output` at once.
+
+    With `folders` (every folder of `output` → its mtime when the last build recorded it) and
+    `previous` (the files the last build produced), removing stale files looks only into the
+    folders that changed since (a file put there by hand) or that this build touched, instead
+    of walking the whole output. After `commit()`, `folders` holds the new record.
+    """
+
+    def __init__(
+        self,
+        output: Path,
+        folders: dict[str, int] | None = None,
+        previous: Collection[str] = (),
+    ):
+        staging = output.parent / f".{output.name}.staging"
+        super().__init__(output, staging, fresh=not output.exists())
+        self.folders = folders
+        self._previous = previous
+        if self.staging.exists():
+            shutil.rmtree(self.staging)  # left over by a build that was killed
+        self.staging.mkdir(parents=True)
 
     def commit(self) -> WriteReport:
         removed: list[str] = []

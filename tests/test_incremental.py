@@ -189,3 +189,13 @@ def test_search_made_in_a_worker_process_gives_the_same_site(tmp_path, monkeypat
     inline, worker = snapshot(tmp_path / "inline"), snapshot(tmp_path / "worker")
     assert any(path.startswith("search/shards/") for path in worker)
     assert inline == worker
+
+    # With the cache, the worker updates the index and reports what it rewrote.
+    build_site(tmp_path, output=tmp_path / "worker")
+    (tmp_path / "content/a3.md").write_text(article(title="Article 3", body="Rachat cette fois."))
+    summary = build_site(tmp_path, output=tmp_path / "worker")
+    build_site(tmp_path, output=tmp_path / "clean", use_cache=False)
+    assert snapshot(tmp_path / "worker") == snapshot(tmp_path / "clean")
+    changed = summary.report.added + summary.report.changed
+    assert any(path.startswith("search/shards/") for path in changed)
+    assert any(path.startswith("search/docs/") for path in changed)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, fields
-from functools import cached_property
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+from functools import cached_property, partial
 
 from site_builder import urls
 from site_builder.archive import Archive
@@ -37,7 +37,7 @@ class SearchDocument:
     date_iso: str
     year: int
     summary: str
-    body: str  # plain text
+    body_key: str  # the rendered body's version in the body store
     companies: tuple[str, ...]  # canonical names
     company_words: tuple[str, ...]  # canonical names and registry aliases, indexed as text
     source: str
@@ -45,11 +45,19 @@ class SearchDocument:
     company_slugs: tuple[str, ...]
     source_slug: str
     tag_slugs: tuple[str, ...]
+    # Reads the plain text of the body: only documents being indexed or exported need it.
+    read_body: Callable[[], str] = field(compare=False, repr=False, default=lambda: "")
+
+    @cached_property
+    def body(self) -> str:
+        """The body as plain text."""
+        return self.read_body()
 
     @cached_property
     def content_key(self) -> str:
-        """Changes whenever anything indexed or shown for this document changes."""
-        values = (ANALYSIS_VERSION, *(getattr(self, f.name) for f in fields(self)))
+        """Changes whenever anything indexed or shown for this document changes (the body
+        through its key in the body store, so that unchanged bodies are never read)."""
+        values = (ANALYSIS_VERSION, *(getattr(self, f.name) for f in fields(self) if f.compare))
         return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()[:32]
 
 
@@ -77,6 +85,10 @@ def assign_ids(items: Iterable[tuple[int, str]]) -> dict[str, int]:
     return ids
 
 
+def _body_text(bodies, path: str) -> str:
+    return bodies.get_path(path).text
+
+
 def search_documents(archive: Archive, bodies) -> list[SearchDocument]:
     """Every article of the archive as a search document, sorted by id."""
     aliases = {t.name: t.facts.aliases for t in archive.companies if t.facts}
@@ -95,7 +107,6 @@ def search_documents(archive: Archive, bodies) -> list[SearchDocument]:
                     words.append(w)
         source_slug = archive.source_slugs[article.source.name]
         tags = tuple(t for t in article.tags if t in archive.tag_slugs)
-        body = bodies.get(article)
         docs.append(
             SearchDocument(
                 id=ids[paths[article.path]],
@@ -106,7 +117,7 @@ def search_documents(archive: Archive, bodies) -> list[SearchDocument]:
                 date_iso=article.date.iso(),
                 year=article.date.year,
                 summary=article.summary,
-                body=body.text,
+                body_key=bodies.key(article.path),
                 companies=companies,
                 company_words=tuple(words),
                 source=source_names[source_slug],
@@ -114,6 +125,7 @@ def search_documents(archive: Archive, bodies) -> list[SearchDocument]:
                 company_slugs=tuple(archive.company_slugs[n] for n in companies),
                 source_slug=source_slug,
                 tag_slugs=tuple(dict.fromkeys(archive.tag_slugs[t] for t in tags)),
+                read_body=partial(_body_text, bodies, article.path),
             )
         )
     docs.sort(key=lambda d: d.id)

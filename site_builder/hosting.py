@@ -12,6 +12,7 @@ IMMUTABLE = (
     urls.ASSETS + "*",
     urls.SEARCH + "shards/*",
     urls.SEARCH + "dirs/*",
+    urls.SEARCH + "tails/*",
     urls.SEARCH + "facets.*",
 )
 YEAR = 365 * 24 * 3600

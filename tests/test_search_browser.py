@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
+from site_builder.search import export
 from support.browser import collect_errors, run_axe
 from support.server import serve_directory
 from support.sites import article, build, write_site
@@ -235,20 +236,32 @@ PARITY_QUERIES = [
 
 
 def engine_results(page, query: str) -> list[tuple[int, float]]:
+    """The browser's whole ranking (tails of common terms fetched)."""
+    return engine_answer(page, query, whole=True)["ranked"]
+
+
+def engine_answer(page, query: str, whole: bool = False) -> dict:
+    """What the browser answers first: its ranking, whether it is only the settled start
+    (`partial`, with `least`, a lower bound on the count), and the files it fetched."""
     return page.evaluate(
-        """async (q) => {
+        """async ([q, whole]) => {
+            const fetched = [];
             const index = new SiteSearch.SearchIndex(
-                document.getElementById('search-app').dataset.searchRoot);
+                document.getElementById('search-app').dataset.searchRoot,
+                (url) => { fetched.push(url); return fetch(url).then((r) => r.arrayBuffer()); });
             await index.load();
             try {
-                const r = await index.search(q, '');
-                return r.ids.map((id) => [id, r.scores.get(id)]);
+                const r = await index.search(q, '', whole);
+                return { ranked: r.ids.map((id) => [id, r.scores.get(id)]), partial: !!r.partial,
+                         least: r.least ?? null, fetched };
             } catch (error) {
-                if (error instanceof SiteSearch.QueryProblem) return [];
+                if (error instanceof SiteSearch.QueryProblem) {
+                    return { ranked: [], partial: false, least: null, fetched };
+                }
                 throw error;
             }
         }""",
-        query,
+        [query, whole],
     )
 
 
@@ -279,7 +292,12 @@ def generated(tmp_path_factory) -> Path:
         sys.path.pop(0)
     root = tmp_path_factory.mktemp("generated") / "site"
     generate.generate_archive(root, 300, seed=5)
-    assert build(root) == 0
+    # Common terms split as in a big archive (past 1,536 documents, heads of 384), at this size.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(export, "SPLIT_FROM", 60)
+        patch.setattr(export, "HEAD_DOCS", 40)
+        assert build(root) == 0
+    assert list((root / "output/search/tails").iterdir())
     return root
 
 
@@ -292,3 +310,47 @@ def test_browser_ranks_like_the_command_line_on_a_generated_archive(page, genera
             assert_same_ranking(cli, engine_results(page, query), query)
             compared += bool(cli)
         assert compared >= 6
+
+
+def test_heads_of_common_terms_settle_the_first_results_exactly(page, generated, capsys):
+    """A one-word query on a common term fetches only its head: the results it shows first are
+    the command line's first results, in order, and the count it gives is a true lower bound."""
+    with serve_directory(generated / "output") as base_url:
+        open_search(page, base_url)
+        settled = 0
+        for query in [*PARITY_QUERIES, "licenciement", "rachat", "stockage", "serveurs"]:
+            cli = cli_results(generated, query, capsys)
+            answer = engine_answer(page, query)
+            ranked = answer["ranked"]
+            if not answer["partial"]:
+                assert_same_ranking(cli, ranked, query)
+                continue
+            settled += 1
+            assert len(ranked) >= 10, query
+            assert [i for i, _ in ranked] == [i for i, _ in cli[: len(ranked)]], query
+            assert len(ranked) <= answer["least"] <= len(cli), query
+            assert not any("/tails/" in url for url in answer["fetched"]), query
+        assert settled >= 3
+
+
+def test_more_results_fetch_the_tails_and_continue_the_ranking(page, generated, capsys):
+    cli = cli_results(generated, "stockage", capsys)
+    with serve_directory(generated / "output") as base_url:
+        tails = []
+        page.on("request", lambda r: "/tails/" in r.url and tails.append(r.url))
+        open_search(page, base_url, "?q=stockage")
+        status = wait_status(page, "Au moins")
+        assert not tails, status
+        page.get_by_role("button", name="Plus de résultats").click()
+        wait_status(page, f"{len(cli)} résultats")
+        assert tails
+        page.wait_for_function("n => document.querySelectorAll('#search-results li').length >= n",
+                               arg=min(20, len(cli)))  # fmt: skip
+        shown = titles(page)
+    by_id = {r["id"]: r["title"] for r in search_json_results(generated, "stockage", capsys)}
+    assert shown == [by_id[i] for i, _ in cli[: len(shown)]]
+
+
+def search_json_results(root: Path, query: str, capsys) -> list[dict]:
+    assert main(["search", query, "--root", str(root), "--json", "--limit", "100000"]) == 0
+    return json.loads(capsys.readouterr().out)["results"]

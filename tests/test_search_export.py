@@ -31,10 +31,26 @@ def generated_site(root: Path, n: int) -> Path:
     return root
 
 
+SMALL_HEADS = {"SPLIT_FROM": 40, "HEAD_DOCS": 16}
+
+
+@pytest.fixture(autouse=True)
+def small_heads(monkeypatch):
+    """Common terms split as in a big archive, at this module's small sizes."""
+    for name, value in SMALL_HEADS.items():
+        monkeypatch.setattr(export, name, value)
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
+    """200 generated articles, built with common terms split past 40 documents (heads of 16)
+    as they are past 1,536 in a real archive."""
     root = generated_site(tmp_path_factory.mktemp("gen") / "site", 200)
-    assert build(root) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in SMALL_HEADS.items():
+            patch.setattr(export, name, value)
+        assert build(root) == 0
+    assert any(path.startswith("search/tails/") for path in search_files(root))
     return root
 
 
@@ -53,7 +69,85 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
             return value, pos
 
 
-def read_shard(data: bytes) -> dict[str, dict[int, list[tuple[int, int, int]]]]:
+def read_block(block: bytes, p: int = 0) -> dict[int, list[tuple[int, int, int]]]:
+    """A postings block, the way search.js reads it: field → [(id, tf, length byte)]."""
+    n, p = _varint(block, p)
+    ids, last = [], 0
+    for _ in range(n):
+        delta, p = _varint(block, p)
+        last += delta
+        ids.append(last)
+    masks = []
+    for _ in range(n):
+        mask, p = _varint(block, p)
+        masks.append(mask)
+    fields = {}
+    union = 0
+    for mask in masks:
+        union |= mask
+    for number in range(union.bit_length()):
+        if not union >> number & 1:
+            continue
+        having = [d for d, m in zip(ids, masks, strict=True) if m >> number & 1]
+        tfs = []
+        for _ in having:
+            tf, p = _varint(block, p)
+            tfs.append(tf)
+        lengths = block[p : p + len(having)]
+        p += len(having)
+        fields[number] = list(zip(having, tfs, lengths, strict=True))
+    assert p == len(block)
+    return fields
+
+
+def read_entry(entry: bytes, files: dict[str, bytes]) -> dict[int, list[tuple[int, int, int]]]:
+    """A term's whole postings: its entry, and for a common term its head and tail, after
+    checking what the head says of the tail: document counts, and a frontier above every tail
+    document in every field (frequency at most, length byte at least)."""
+    kind, p = _varint(entry, 0)
+    if kind == 0:
+        return read_block(entry, p)
+    assert kind == 1
+    total, p = _varint(entry, p)
+    count, p = _varint(entry, p)
+    per_field = {}
+    for _ in range(count):
+        number, p = _varint(entry, p)
+        per_field[number], p = _varint(entry, p)
+    size, p = _varint(entry, p)
+    tail_name, p = entry[p : p + size].decode(), p + size
+    vectors, p = _varint(entry, p)
+    front = []
+    for _ in range(vectors):
+        width, p = _varint(entry, p)
+        vector = {}
+        for _ in range(width):
+            number, p = _varint(entry, p)
+            tf, p = _varint(entry, p)
+            vector[number], p = (tf, entry[p]), p + 1
+        front.append(vector)
+    head = read_block(entry, p)
+    tail_file = files[f"search/tails/{tail_name}.bin"]
+    assert export.content_name(tail_file) == tail_name
+    tail = read_block(gzip.decompress(tail_file))
+    tail_docs: dict[int, dict[int, tuple[int, int]]] = {}
+    for number, postings in tail.items():
+        for doc_id, tf, length in postings:
+            tail_docs.setdefault(doc_id, {})[number] = (tf, length)
+    for fields in tail_docs.values():
+        assert any(
+            all(n in v and v[n][0] >= tf and v[n][1] <= ln for n, (tf, ln) in fields.items())
+            for v in front
+        ), fields
+    head_docs = {d for postings in head.values() for d, _, _ in postings}
+    assert not head_docs & tail_docs.keys()
+    assert len(head_docs) + len(tail_docs) == total
+    merged = {n: sorted(head.get(n, []) + tail.get(n, [])) for n in head.keys() | tail.keys()}
+    assert {n: len(v) for n, v in merged.items()} == per_field
+    return merged
+
+
+def read_shard(data: bytes, files: dict[str, bytes]) -> dict[str, dict[int, list]]:
     """Decode a shard the way search.js does: term → field → [(id, tf, length byte)]."""
     raw = gzip.decompress(data)
     count, pos = _varint(raw, 0)
@@ -64,35 +158,9 @@ def read_shard(data: bytes) -> dict[str, dict[int, list[tuple[int, int, int]]]]:
         name = previous[:shared] + raw[pos : pos + rest]
         pos += rest
         size, pos = _varint(raw, pos)
-        block, pos = raw[pos : pos + size], pos + size
+        entry, pos = raw[pos : pos + size], pos + size
         previous = name
-        n, p = _varint(block, 0)
-        ids, last = [], 0
-        for _ in range(n):
-            delta, p = _varint(block, p)
-            last += delta
-            ids.append(last)
-        masks = []
-        for _ in range(n):
-            mask, p = _varint(block, p)
-            masks.append(mask)
-        fields = {}
-        union = 0
-        for mask in masks:
-            union |= mask
-        for number in range(union.bit_length()):
-            if not union >> number & 1:
-                continue
-            having = [d for d, m in zip(ids, masks, strict=True) if m >> number & 1]
-            tfs = []
-            for _ in having:
-                tf, p = _varint(block, p)
-                tfs.append(tf)
-            lengths = block[p : p + len(having)]
-            p += len(having)
-            fields[number] = list(zip(having, tfs, lengths, strict=True))
-        assert p == len(block)
-        terms[name.decode()] = fields
+        terms[name.decode()] = read_entry(entry, files)
     assert pos == len(raw)
     return terms
 
@@ -117,7 +185,7 @@ def test_shards_hold_exactly_the_postings(generated):
         table = json.loads(gzip.decompress(files[f"search/dirs/{directory}.bin"]))
         for first, name in table:
             shard_names.append((first, name))
-            found.update(read_shard(files[f"search/shards/{name}.bin"]))
+            found.update(read_shard(files[f"search/shards/{name}.bin"], files))
     assert found == expected
     firsts = [export.term_order(f) for f, _ in shard_names]
     assert firsts == sorted(firsts) and shard_names[0][0] == ""

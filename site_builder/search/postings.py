@@ -1,5 +1,5 @@
 """The inverted index behind the browser export, kept in the build cache (one SQLite file) and
-updated document by document, with the encoded block of every term and the compressed shards
+updated document by document, with the encoded entry (and tail) of every term, the compressed shards
 and fragments of the last build: an edit re-encodes only the terms it touched, re-compresses
 only the shards they are in, and reads and writes only those rows.
 
@@ -20,7 +20,7 @@ from whoosh.util.numeric import length_to_byte
 
 from site_builder.search.store import DocumentVector
 
-POSTINGS_VERSION = "3"
+POSTINGS_VERSION = "4"
 POSTINGS_FILE = "postings.sqlite"
 
 Columns = tuple[array, array, array, array]  # ids, fields, frequencies, length bytes
@@ -49,7 +49,7 @@ def _columns(row: tuple[bytes, bytes, bytes, bytes]) -> Columns:
 class PostingStore:
     """term → Columns and encoded block; compressed shards and fragments of the last build."""
 
-    def __init__(self, folder: Path, encode: Callable[[Columns], bytes]):
+    def __init__(self, folder: Path, encode: Callable[[Columns], tuple[bytes, bytes | None]]):
         folder.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(folder / POSTINGS_FILE)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -63,7 +63,7 @@ class PostingStore:
             self._set_info("version", POSTINGS_VERSION)
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, ids BLOB, fields BLOB, "
-            "tfs BLOB, lengths BLOB, block BLOB, size INTEGER)"
+            "tfs BLOB, lengths BLOB, block BLOB, size INTEGER, tail BLOB)"
         )
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS shards (key BLOB PRIMARY KEY, name TEXT, data BLOB)"
@@ -108,14 +108,14 @@ class PostingStore:
                     lengths.append(length)
         self.db.execute("DELETE FROM terms")
         self.db.executemany(
-            "INSERT INTO terms VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO terms VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (self._row(term, columns) for term, columns in terms.items()),
         )
         self.encoded = set(terms)
 
     def _row(self, term: str, columns: Columns) -> tuple:
-        block = self.encode(columns)
-        return (term, *(c.tobytes() for c in columns), block, len(block))
+        block, tail = self.encode(columns)
+        return (term, *(c.tobytes() for c in columns), block, len(block), tail)
 
     def apply(self, changes: Iterable[tuple[int, DocumentVector | None, DocumentVector | None]]):
         """Replace the postings of changed documents: (id, old vector, new vector)."""
@@ -144,7 +144,7 @@ class PostingStore:
                     column[lo:hi] = array(kind, new)
             if columns[0]:
                 self.db.execute(
-                    "INSERT OR REPLACE INTO terms VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO terms VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     self._row(term, columns),
                 )
             else:
@@ -154,6 +154,10 @@ class PostingStore:
     def sizes(self) -> list[tuple[str, int]]:
         """(term, block size) for every term."""
         return list(self.db.execute("SELECT term, size FROM terms"))
+
+    def tails(self) -> list[bytes]:
+        """The gzipped tail block of every common term (see `export.term_entry`)."""
+        return [row[0] for row in self.db.execute("SELECT tail FROM terms WHERE tail IS NOT NULL")]
 
     def blocks(self, terms: list[str]) -> dict[str, bytes]:
         out = {}

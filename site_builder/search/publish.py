@@ -10,7 +10,7 @@ from site_builder import urls
 from site_builder.archive import Archive
 from site_builder.config import SiteConfig
 from site_builder.search.documents import search_documents
-from site_builder.search.export import encode_block, export_index
+from site_builder.search.export import export_index, term_entry
 from site_builder.search.index import SearchIndex, cache_folder
 from site_builder.search.postings import PostingStore
 from site_builder.search.words import search_words
@@ -43,7 +43,7 @@ def publish_search(
     update = index.update(
         docs, facets, (lambda done, total: progress("search", done, total)) if progress else None
     )
-    postings = PostingStore(folder, encode_block)
+    postings = PostingStore(folder, term_entry)
     try:
         expected = update.generation - 1 if update.changes else update.generation
         if postings.generation != expected:

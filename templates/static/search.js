@@ -648,8 +648,9 @@
   }
 
   // One term's postings block (see export.py): field number → {ids, tfs, lens}.
-  function readBlock(block) {
+  function readBlock(block, start = 0) {
     const r = new Reader(block);
+    r.p = start;
     const n = r.varint();
     const ids = new Array(n), masks = new Array(n);
     let last = 0, all = 0;
@@ -667,6 +668,45 @@
     }
     return fields;
   }
+
+  // A term's entry (see export.py): its whole block, or a common term's head: how many
+  // documents have it in each field, its tail file, the tail's frontier, and the head's block.
+  function readEntry(entry) {
+    const r = new Reader(entry);
+    if (r.varint() === 0) return { fields: readBlock(entry, r.p), head: null };
+    const total = r.varint(), df = new Map();
+    for (let n = r.varint(); n > 0; n--) { const f = r.varint(); df.set(f, r.varint()); }
+    const size = r.varint();
+    const tail = new TextDecoder().decode(entry.subarray(r.p, r.p + size));
+    r.p += size;
+    const front = [];
+    for (let m = r.varint(); m > 0; m--) {
+      const vector = [];
+      for (let w = r.varint(); w > 0; w--) {
+        const f = r.varint(), tf = r.varint();
+        vector.push([f, tf, entry[r.p++]]);
+      }
+      front.push(vector);
+    }
+    const fields = readBlock(entry, r.p);
+    const docs = new Set();
+    for (const p of fields.values()) p.ids.forEach((id) => docs.add(id));
+    return { fields, head: { total, df, tail, front, docs } };
+  }
+
+  // A field's postings from two blocks holding different documents, in id order.
+  function mergePostings(a, b) {
+    if (!a) return b;
+    if (!b) return a;
+    const order = [...a.ids.keys()].map((i) => [a.ids[i], a.tfs[i], a.lens[i]])
+      .concat([...b.ids.keys()].map((i) => [b.ids[i], b.tfs[i], b.lens[i]]))
+      .sort((x, y) => x[0] - y[0]);
+    return { ids: order.map((x) => x[0]), tfs: order.map((x) => x[1]), lens: order.map((x) => x[2]) };
+  }
+
+  // A word, or words that must all match: what the heads of common terms can settle.
+  const isSimple = (node) => node.kind === "word" ||
+    (node.kind === "and" && node.items.every((i) => i.kind === "word"));
 
   class SearchIndex {
     constructor(base, fetcher) {
@@ -706,9 +746,91 @@
       const wanted = [...new Set(terms)].filter((t) => !this.blocks.has(t));
       const shards = await Promise.all(wanted.map(async (t) => this.shard(await this.shardOf(t))));
       wanted.forEach((t, i) => {
-        const block = shards[i].get(t);
-        this.blocks.set(t, block ? readBlock(block) : new Map());
+        const entry = shards[i].get(t);
+        this.blocks.set(t, entry ? readEntry(entry) : { fields: new Map(), head: null });
       });
+    }
+    // Fetch the tails of the common terms among `terms`: their lists are then whole.
+    async tails(terms) {
+      const heads = [...new Set(terms)].filter((t) => this.blocks.get(t).head);
+      await Promise.all(heads.map(async (t) => {
+        const entry = this.blocks.get(t);
+        if (!entry.head) return;
+        const bytes = await inflate(await this.fetch(`${this.base}tails/${entry.head.tail}.bin`));
+        if (!entry.head) return; // a concurrent search merged it meanwhile
+        const tail = readBlock(bytes);
+        const fields = new Map();
+        for (const f of new Set([...entry.fields.keys(), ...tail.keys()])) {
+          fields.set(f, mergePostings(entry.fields.get(f), tail.get(f)));
+        }
+        entry.fields = fields;
+        entry.head = null;
+      }));
+    }
+    // How many documents have term t in field f.
+    df(t, f) {
+      const entry = this.blocks.get(t);
+      if (entry.head) return entry.head.df.get(f) || 0;
+      const p = entry.fields.get(f);
+      return p ? p.ids.length : 0;
+    }
+    // The most that documents in the tail of term t can add to the score of `word`: the best of
+    // the tail's frontier vectors, over the fields where the word looks for t.
+    tailBound(t, word) {
+      const groups = new Set(GROUPS.filter((g) => word.terms[g] === t));
+      const entry = this.blocks.get(t);
+      let best = 0;
+      for (const vector of entry.head.front) {
+        let s = 0;
+        for (const [f, tf, len] of vector) {
+          const field = this.fields[f];
+          if (!groups.has(field.group)) continue;
+          s += field.boost * bm25(this.idf(this.df(t, f)), tf, LENGTHS[len], this.meta.avg[f], this.meta.b, this.meta.k1);
+        }
+        best = Math.max(best, s);
+      }
+      return best;
+    }
+    // The start of the ranking that the heads already decide exactly, for a word or words
+    // that must all match (`ids` ranked by `scores`, from the heads): a document scoring more
+    // than any document a tail could add or raise. Also a lower bound on the number of results.
+    settle(tree, scores, ids) {
+      const words = tree.kind === "word" ? [tree.word] : tree.items.map((i) => i.word);
+      const info = words.map((word) => {
+        const tailed = [];
+        for (const t of new Set(GROUPS.map((g) => word.terms[g]))) {
+          if (t !== null && this.blocks.get(t).head) tailed.push([t, this.tailBound(t, word)]);
+        }
+        let known = 0;
+        for (const s of this.wordScores(word.terms).values()) known = Math.max(known, s);
+        const tails = tailed.reduce((sum, [, bound]) => sum + bound, 0);
+        return { tailed, known, tails };
+      });
+      // A document outside the results misses some word w in every head: a tail may add it.
+      let limit = -Infinity;
+      info.forEach((w, i) => {
+        if (!w.tailed.length) return;
+        const others = info.reduce((sum, o, j) => (j === i ? sum : sum + o.known + o.tails), 0);
+        limit = Math.max(limit, w.tails + others);
+      });
+      const missing = (id) => info.reduce((sum, w) =>
+        sum + w.tailed.reduce((m, [t, bound]) => (this.blocks.get(t).head.docs.has(id) ? m : m + bound), 0), 0);
+      const exact = [];
+      for (const id of ids) {
+        const more = missing(id);
+        if (more === 0) exact.push(id);
+        else limit = Math.max(limit, scores.get(id) + more);
+      }
+      const margin = (x) => x + Math.abs(x) * 1e-9 + 1e-9;
+      const settled = exact.filter((id) => scores.get(id) > margin(limit));
+      let least = scores.size;
+      if (words.length === 1) {
+        for (const field of this.fields) {
+          const t = words[0].terms[field.group];
+          if (t !== null) least = Math.max(least, this.df(t, field.number));
+        }
+      }
+      return { settled, least };
     }
     loadFacets() {
       if (!this.facets) {
@@ -734,9 +856,9 @@
       const scores = new Map();
       for (const f of this.fields) {
         const t = terms[f.group];
-        const p = t === null ? undefined : this.blocks.get(t).get(f.number);
+        const p = t === null ? undefined : this.blocks.get(t).fields.get(f.number);
         if (!p) continue;
-        const idf = this.idf(p.ids.length), avg = this.meta.avg[f.number];
+        const idf = this.idf(this.df(t, f.number)), avg = this.meta.avg[f.number];
         for (let i = 0; i < p.ids.length; i++) {
           const s = f.boost * bm25(idf, p.tfs[i], LENGTHS[p.lens[i]], avg, this.meta.b, this.meta.k1);
           scores.set(p.ids[i], (scores.get(p.ids[i]) || 0) + s);
@@ -751,7 +873,7 @@
       for (const f of this.fields) {
         const terms = node.groups[f.group];
         if (!terms.length) continue;
-        const lists = terms.map((t) => this.blocks.get(t).get(f.number));
+        const lists = terms.map((t) => this.blocks.get(t).fields.get(f.number));
         if (lists.some((l) => !l)) continue;
         let common = new Set(lists[0].ids);
         for (const l of lists.slice(1)) {
@@ -828,20 +950,31 @@
       throw new Error(node.kind);
     }
 
-    // Parse, fetch what the query needs, score: {ids (ranked), scores, parsed}.
-    async search(text, sort) {
+    // Parse, fetch what the query needs, score: {ids (ranked), scores, parsed}. Common terms
+    // come as heads first: when they settle the first `need` results, the answer is `partial`
+    // (`ids` is the settled start of the ranking, `least` a lower bound on the count); with
+    // `whole`, a date sort or a query beyond words, the tails are fetched and `ids` is whole.
+    async search(text, sort, whole = false, need = 10) {
       let parsed = parse(text, null);
       let facets = null;
       if (parsed.needsFacets) {
         facets = await this.loadFacets();
         parsed = parse(text, facets);
       }
-      await this.postings(this.termsOf(parsed.tree));
-      const scores = this.evaluate(parsed.tree, facets);
-      const ids = [...scores.keys()];
-      if (sort === "date") ids.sort((a, b) => b - a);
-      else ids.sort((a, b) => rankKey(scores.get(b)) - rankKey(scores.get(a)) || b - a);
-      return { ids, scores, parsed };
+      const terms = this.termsOf(parsed.tree);
+      await this.postings(terms);
+      const quick = !whole && sort !== "date" && isSimple(parsed.tree);
+      if (!quick) await this.tails(terms);
+      for (;;) {
+        const scores = this.evaluate(parsed.tree, facets);
+        const ids = [...scores.keys()];
+        if (sort === "date") ids.sort((a, b) => b - a);
+        else ids.sort((a, b) => rankKey(scores.get(b)) - rankKey(scores.get(a)) || b - a);
+        if (!terms.some((t) => this.blocks.get(t).head)) return { ids, scores, parsed };
+        const { settled, least } = this.settle(parsed.tree, scores, ids);
+        if (settled.length >= need) return { ids: settled, scores, parsed, partial: true, least };
+        await this.tails(terms);
+      }
     }
   }
 
@@ -951,6 +1084,7 @@
     }
     details.addEventListener("toggle", () => {
       if (!details.open || !current) return;
+      if (current.partial) { search(); return; } // counts need the whole lists
       const answer = current;
       index.loadFacets().then((facets) => {
         if (answer !== current) return;
@@ -1003,11 +1137,12 @@
     const mine = ++run;
     let answer;
     try {
-      answer = await index.search(input.value, selected("sort"));
+      // Filters count every result: they need whole lists, not just the heads.
       const filters = document.getElementById("search-filters");
-      if (selected("company") || selected("source") || filters.open || index.facets) {
-        answer.facets = await index.loadFacets();
-      }
+      const counting = Boolean(selected("company") || selected("source") || selected("year") ||
+        filters.open || index.facets);
+      answer = await index.search(input.value, selected("sort"), counting, PAGE);
+      if (counting) answer.facets = await index.loadFacets();
     } catch (error) {
       if (mine !== run) return;
       current = null;
@@ -1078,11 +1213,12 @@
 
   function render(answer) {
     answer.view = narrow(answer);
-    fillSelects(answer.view);
+    fillSelects(answer.partial ? null : answer.view);
     list.replaceChildren();
     shown = 0;
-    const count = answer.view.ids.length;
-    answer.message = say(count === 0 ? "results_0" : count === 1 ? "results_1" : "results_n", { count, query: input.value.trim() });
+    const count = answer.partial ? answer.least : answer.view.ids.length;
+    const key = answer.partial ? "results_least" : count === 0 ? "results_0" : count === 1 ? "results_1" : "results_n";
+    answer.message = say(key, { count, query: input.value.trim() });
     if (answer.parsed.ignored.length) answer.message += " " + say("ignored", { words: answer.parsed.ignored.join(", ") });
     showMore(answer);
   }
@@ -1100,8 +1236,26 @@
       if (mine !== run) return;
       if (record) list.append(item(record, words));
     }
-    more.hidden = shown >= ids.length;
-    setStatus(answer.message + (shown < ids.length ? " " + say("shown", { shown, count: ids.length }) : ""));
+    more.hidden = shown >= ids.length && !answer.partial;
+    const total = answer.partial ? answer.least : ids.length;
+    setStatus(answer.message + (shown < total ? " " + say("shown", { shown, count: total }) : ""));
+  }
+
+  // "More results" past what the heads settled: fetch the tails and go on from the same place
+  // (the ranking above is the same).
+  async function showMoreWhole() {
+    const answer = current;
+    if (answer.partial) {
+      const mine = run;
+      const whole = await index.search(input.value, selected("sort"), true, PAGE);
+      if (mine !== run || current !== answer) return;
+      whole.facets = answer.facets;
+      whole.view = narrow(whole);
+      whole.message = say(whole.view.ids.length === 1 ? "results_1" : "results_n",
+        { count: whole.view.ids.length, query: input.value.trim() });
+      current = whole;
+    }
+    showMore(current);
   }
 
   function item(record, words) {
@@ -1137,7 +1291,7 @@
     go(!typing);
     typing = false;
   });
-  more.addEventListener("click", () => { if (current) showMore(current); });
+  more.addEventListener("click", () => { if (current) showMoreWhole(); });
   window.addEventListener("popstate", () => { typing = false; restore(); search(); });
 
   setStatus(say("loading"));

@@ -237,8 +237,11 @@ def _search_outputs() -> tuple[dict[str, bytes], Staging]:
 
     transaction, known, root, config, archive, bodies = _SEARCH_INPUTS
     part = transaction.part()
-    files = publish_search(root, config, archive, bodies)
-    return produce_files(files, part, known), part
+    fingerprints = {}
+    for file in publish_search(root, config, archive, bodies):
+        fingerprints[file.path] = file.fingerprint
+        keep_or_put(file.path, file.fingerprint, file.data, part, known)
+    return fingerprints, part
 
 
 def _start_search(transaction, known, root, config, archive, loaded) -> _SearchJob:

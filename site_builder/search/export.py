@@ -35,12 +35,15 @@ import gzip
 import hashlib
 import json
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from itertools import pairwise
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length
 
+from site_builder.fingerprint import digest
 from site_builder.search.analysis import BM25_B, BM25_K1, FIELDS, export_tables
 from site_builder.search.documents import SearchDocument
 from site_builder.search.postings import Columns, PostingStore, run_key
@@ -310,7 +313,26 @@ def _ends_shard(term: str) -> bool:
 class Shard:
     first: str
     name: str
-    data: bytes  # gzipped
+    data: Callable[[], bytes]  # gzipped; read from the cache only if the file must be written
+
+
+@dataclass(frozen=True)
+class SearchFile:
+    """One file of the static index: its bytes are made (or read from the cache) only when
+    `fingerprint` says the output does not hold them already."""
+
+    path: str
+    fingerprint: bytes
+    data: Callable[[], bytes]
+
+
+def named_file(path: str, data: Callable[[], bytes]) -> SearchFile:
+    """A file named by its content: the name is enough to know it is unchanged."""
+    return SearchFile(path, digest("content-named", path), data)
+
+
+def _constant(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
 
 
 def cut_shards(sizes: list[tuple[str, int]]) -> list[tuple[str, ...]]:
@@ -366,12 +388,15 @@ def build_shards(store: PostingStore) -> list[Shard]:
     for run in cut_shards(sizes):
         key = run_key(run)
         used.add(key)
-        found = previous.get(key)
-        if found is None or not store.encoded.isdisjoint(run):
+        name = previous.get(key)
+        if name is None or not store.encoded.isdisjoint(run):
             blocks = store.blocks(list(run))
             data = gzip_bytes(encode_shard([(t, blocks[t]) for t in run]))
-            found = made[key] = (content_name(data), data)
-        shards.append(Shard(run[0] if shards else "", *found))
+            name, _ = made[key] = (content_name(data), data)
+            read = _constant(data)
+        else:
+            read = partial(store.shard, key)
+        shards.append(Shard(run[0] if shards else "", name, read))
     store.set_shards(made, [k for k in previous if k not in used])
     return shards
 
@@ -392,7 +417,7 @@ def build_directories(shards: list[Shard]) -> list[Shard]:
     directories = []
     for group in groups:
         data = gzip_bytes(json_bytes([[s.first, s.name] for s in group]))
-        directories.append(Shard(group[0].first, content_name(data), data))
+        directories.append(Shard(group[0].first, content_name(data), _constant(data)))
     return directories
 
 
@@ -411,7 +436,9 @@ def fragment_path(doc_id: int) -> str:
     return f"{SEARCH_DIR}docs/{doc_id}.bin"
 
 
-def facets_file(docs: list[SearchDocument], facets: dict) -> tuple[str, bytes]:
+def facets_file(
+    docs: list[SearchDocument], facets: dict, store: PostingStore | None = None
+) -> tuple[str, Callable[[], bytes]]:
     ids = [d.id for d in docs]
     record: dict = {"ids": [b - a for a, b in pairwise([0, *ids])]}
     for kind, attribute in (("company", "company_slugs"), ("source", "source_slug"),
@@ -427,8 +454,16 @@ def facets_file(docs: list[SearchDocument], facets: dict) -> tuple[str, bytes]:
             "names": [[n["name"], n["slug"], list(n.get("aliases", ()))] for n in names],
             "docs": per_doc,
         }
-    data = gzip_bytes(json_bytes(record))
-    return f"{SEARCH_DIR}facets.{content_name(data)}.bin", data
+    raw = json_bytes(record)
+    key = hashlib.sha256(raw).hexdigest()
+    saved = store.saved("facets") if store is not None else None
+    if saved is not None and saved[0] == key:  # compressing is most of the cost
+        return saved[1], partial(store.saved_data, "facets")
+    data = gzip_bytes(raw)
+    path = f"{SEARCH_DIR}facets.{content_name(data)}.bin"
+    if store is not None:
+        store.save("facets", key, path, data)
+    return path, _constant(data)
 
 
 def export_index(
@@ -438,28 +473,31 @@ def export_index(
     facets: dict,
     url_of,
     words: dict[str, str],
-) -> list[tuple[str, bytes]]:
-    """Every file of the static index, as (output path, bytes)."""
+) -> list[SearchFile]:
+    """Every file of the static index."""
     files = []
     shards = build_shards(store)
-    files += [(f"{SEARCH_DIR}shards/{s.name}.bin", s.data) for s in shards]
-    tails = {f"{TAILS_DIR}{content_name(data)}.bin": data for data in store.tails()}
-    files += sorted(tails.items())  # two terms may have equal tails: one file
+    files += [named_file(f"{SEARCH_DIR}shards/{s.name}.bin", s.data) for s in shards]
+    files += [named_file(f"{TAILS_DIR}{name}.bin", partial(store.tail, name))
+              for name in store.tail_names()]  # fmt: skip
     directories = build_directories(shards)
-    files += [(f"{SEARCH_DIR}dirs/{d.name}.bin", d.data) for d in directories]
+    files += [named_file(f"{SEARCH_DIR}dirs/{d.name}.bin", d.data) for d in directories]
     previous = store.fragments()
     made = {}
     for doc in docs:
         url = url_of(doc.path)
         key = doc.content_key + url
-        found = previous.get(doc.id)
-        if found is None or found[0] != key:
-            found = made[doc.id] = (key, fragment(doc, url))
-        files.append((fragment_path(doc.id), found[1]))
+        if previous.get(doc.id) == key:
+            read = partial(store.fragment, doc.id)
+        else:
+            data = fragment(doc, url)
+            made[doc.id] = (key, data)
+            read = _constant(data)
+        files.append(SearchFile(fragment_path(doc.id), digest("fragment", key), read))
     wanted = {doc.id for doc in docs}
     store.set_fragments(made, [i for i in previous if i not in wanted])
-    facets_path, facets_data = facets_file(docs, facets)
-    files.append((facets_path, facets_data))
+    facets_path, facets_data = facets_file(docs, facets, store)
+    files.append(named_file(facets_path, facets_data))
     meta = {
         "version": FORMAT_VERSION,
         "n": statistics.documents,
@@ -472,5 +510,6 @@ def export_index(
         "facets": facets_path.removeprefix(SEARCH_DIR),
         "words": words,
     }
-    files.append((META_FILE, gzip_bytes(json_bytes(meta))))
+    data = gzip_bytes(json_bytes(meta))
+    files.append(SearchFile(META_FILE, digest("meta", data), _constant(data)))
     return files

@@ -20,7 +20,7 @@ from whoosh.util.numeric import length_to_byte
 
 from site_builder.search.store import DocumentVector
 
-POSTINGS_VERSION = "4"
+POSTINGS_VERSION = "5"
 POSTINGS_FILE = "postings.sqlite"
 
 Columns = tuple[array, array, array, array]  # ids, fields, frequencies, length bytes
@@ -49,27 +49,38 @@ def _columns(row: tuple[bytes, bytes, bytes, bytes]) -> Columns:
 class PostingStore:
     """term → Columns and encoded block; compressed shards and fragments of the last build."""
 
-    def __init__(self, folder: Path, encode: Callable[[Columns], tuple[bytes, bytes | None]]):
+    def __init__(
+        self,
+        folder: Path,
+        encode: Callable[[Columns], tuple[bytes, bytes | None]],
+        name: Callable[[bytes], str],
+    ):
         folder.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(folder / POSTINGS_FILE)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.encode = encode
+        self.name = name  # a file's name from its bytes
         self.db.execute("CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT)")
         if self._info("version") != POSTINGS_VERSION:
-            for table in ("terms", "shards", "fragments"):
+            for table in ("terms", "shards", "fragments", "files"):
                 self.db.execute(f"DROP TABLE IF EXISTS {table}")
             self.db.execute("DELETE FROM info")
             self._set_info("version", POSTINGS_VERSION)
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, ids BLOB, fields BLOB, "
-            "tfs BLOB, lengths BLOB, block BLOB, size INTEGER, tail BLOB)"
+            "tfs BLOB, lengths BLOB, block BLOB, size INTEGER, tail_name TEXT, tail BLOB)"
         )
+        self.db.execute("CREATE INDEX IF NOT EXISTS terms_tails ON terms (tail_name)")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS shards (key BLOB PRIMARY KEY, name TEXT, data BLOB)"
         )
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS fragments (id INTEGER PRIMARY KEY, key TEXT, data BLOB)"
+        )
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS files "
+            "(name TEXT PRIMARY KEY, key TEXT, path TEXT, data BLOB)"
         )
         self.encoded: set[str] = set()  # terms whose block was encoded in this build
 
@@ -108,14 +119,15 @@ class PostingStore:
                     lengths.append(length)
         self.db.execute("DELETE FROM terms")
         self.db.executemany(
-            "INSERT INTO terms VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO terms VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (self._row(term, columns) for term, columns in terms.items()),
         )
         self.encoded = set(terms)
 
     def _row(self, term: str, columns: Columns) -> tuple:
         block, tail = self.encode(columns)
-        return (term, *(c.tobytes() for c in columns), block, len(block), tail)
+        name = None if tail is None else self.name(tail)
+        return (term, *(c.tobytes() for c in columns), block, len(block), name, tail)
 
     def apply(self, changes: Iterable[tuple[int, DocumentVector | None, DocumentVector | None]]):
         """Replace the postings of changed documents: (id, old vector, new vector)."""
@@ -144,7 +156,7 @@ class PostingStore:
                     column[lo:hi] = array(kind, new)
             if columns[0]:
                 self.db.execute(
-                    "INSERT OR REPLACE INTO terms VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO terms VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     self._row(term, columns),
                 )
             else:
@@ -155,9 +167,15 @@ class PostingStore:
         """(term, block size) for every term."""
         return list(self.db.execute("SELECT term, size FROM terms"))
 
-    def tails(self) -> list[bytes]:
-        """The gzipped tail block of every common term (see `export.term_entry`)."""
-        return [row[0] for row in self.db.execute("SELECT tail FROM terms WHERE tail IS NOT NULL")]
+    def tail_names(self) -> list[str]:
+        """The name of every common term's tail (see `export.term_entry`); equal tails, one."""
+        rows = self.db.execute("SELECT DISTINCT tail_name FROM terms WHERE tail_name IS NOT NULL")
+        return sorted(row[0] for row in rows)
+
+    def tail(self, name: str) -> bytes:
+        """The gzipped tail block named `name`."""
+        query = "SELECT tail FROM terms WHERE tail_name = ? LIMIT 1"
+        return self.db.execute(query, (name,)).fetchone()[0]
 
     def blocks(self, terms: list[str]) -> dict[str, bytes]:
         out = {}
@@ -170,8 +188,12 @@ class PostingStore:
         return out
 
     # -- files of the last build -----------------------------------------------------------------
-    def shards(self) -> dict[bytes, tuple[str, bytes]]:
-        return {key: (name, data) for key, name, data in self.db.execute("SELECT * FROM shards")}
+    def shards(self) -> dict[bytes, str]:
+        """The last build's shards: run key → name."""
+        return dict(self.db.execute("SELECT key, name FROM shards"))
+
+    def shard(self, key: bytes) -> bytes:
+        return self.db.execute("SELECT data FROM shards WHERE key = ?", (key,)).fetchone()[0]
 
     def set_shards(self, shards: dict[bytes, tuple[str, bytes]], stale: Iterable[bytes]) -> None:
         self.db.executemany("DELETE FROM shards WHERE key = ?", [(k,) for k in stale])
@@ -180,8 +202,12 @@ class PostingStore:
             [(k, name, data) for k, (name, data) in shards.items()],
         )
 
-    def fragments(self) -> dict[int, tuple[str, bytes]]:
-        return {i: (key, data) for i, key, data in self.db.execute("SELECT * FROM fragments")}
+    def fragments(self) -> dict[int, str]:
+        """The last build's fragments: document id → key."""
+        return dict(self.db.execute("SELECT id, key FROM fragments"))
+
+    def fragment(self, doc_id: int) -> bytes:
+        return self.db.execute("SELECT data FROM fragments WHERE id = ?", (doc_id,)).fetchone()[0]
 
     def set_fragments(self, made: dict[int, tuple[str, bytes]], stale: Iterable[int]) -> None:
         self.db.executemany("DELETE FROM fragments WHERE id = ?", [(i,) for i in stale])
@@ -189,6 +215,18 @@ class PostingStore:
             "INSERT OR REPLACE INTO fragments VALUES (?, ?, ?)",
             [(i, key, data) for i, (key, data) in made.items()],
         )
+
+    def saved(self, name: str) -> tuple[str, str, bytes] | None:
+        """A file kept by `save`: (its inputs' key, its output path, its bytes)."""
+        query = "SELECT key, path, data FROM files WHERE name = ?"
+        return self.db.execute(query, (name,)).fetchone()
+
+    def saved_data(self, name: str) -> bytes:
+        return self.saved(name)[2]
+
+    def save(self, name: str, key: str, path: str, data: bytes) -> None:
+        """Keep one file made from inputs digested as `key`, to reuse while they stay equal."""
+        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (name, key, path, data))
 
 
 def run_key(terms: tuple[str, ...]) -> bytes:

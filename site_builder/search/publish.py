@@ -10,7 +10,7 @@ from site_builder import urls
 from site_builder.archive import Archive
 from site_builder.config import SiteConfig
 from site_builder.search.documents import search_documents
-from site_builder.search.export import export_index, term_entry
+from site_builder.search.export import SearchFile, content_name, export_index, term_entry
 from site_builder.search.index import SearchIndex, cache_folder
 from site_builder.search.postings import PostingStore
 from site_builder.search.words import search_words
@@ -34,7 +34,7 @@ def publish_search(
     archive: Archive,
     bodies,
     progress: Callable[[str, int, int], None] | None = None,
-) -> Iterator[tuple[str, bytes]]:
+) -> Iterator[SearchFile]:
     """Update the cached whoosh index; yield every file of the static index."""
     docs = search_documents(archive, bodies)
     facets = archive_facets(archive)
@@ -43,7 +43,7 @@ def publish_search(
     update = index.update(
         docs, facets, (lambda done, total: progress("search", done, total)) if progress else None
     )
-    postings = PostingStore(folder, term_entry)
+    postings = PostingStore(folder, term_entry, content_name)
     try:
         expected = update.generation - 1 if update.changes else update.generation
         if postings.generation != expected:
@@ -59,6 +59,6 @@ def publish_search(
         words = search_words(config.language)
         files = export_index(docs, postings, update.statistics, facets, links.url, words)
         postings.commit(update.generation)
+        yield from files  # files not written read their bytes from the store: still open
     finally:
         postings.close()
-    yield from files

@@ -98,15 +98,20 @@ def plan_site(
     cache: BuildCache | None = None,
     progress: Progress = _no_progress,
     stats: dict[str, tuple[int, int]] | None = None,
+    on_archive: Callable[[Archive, LoadResult], None] | None = None,
 ) -> SitePlan:
     """Load, validate, model and plan the site; collect every problem instead of stopping.
 
-    `stats` are the content files' stats if the caller already has them."""
+    `stats` are the content files' stats if the caller already has them. `on_archive` is
+    called with the archive as soon as it is built without a problem, before the pages are
+    planned (the build starts the search index there)."""
     config: SiteConfig = load_config(root, base_url)
     loaded = load_site(root, config, drafts=drafts, cache=cache, progress=progress, stats=stats)
     problems = list(loaded.problems)
     archive, archive_problems = build_archive(loaded.articles, loaded.registry, config)
     problems += archive_problems
+    if on_archive is not None and not problems:
+        on_archive(archive, loaded)
     pages = page_entries(archive, config, _related(archive, cache))
     problems += collisions(pages)
     return SitePlan(root, config, loaded, archive, pages, tuple(sorted(problems)))
@@ -268,24 +273,34 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     from site_builder.hosting import render_headers
     from site_builder.sitemap import render_robots, render_sitemaps
 
-    site = plan_site(root, base_url, drafts, cache, progress, content)
-    if site.problems:
-        raise ContentErrors(site.problems)
-    loaded, archive, pages = site.loaded, site.archive, site.pages
-
-    assets = collect_assets(template_root)
-    renderer = Renderer(template_root, config, assets)
-    if cache is not None:
-        _reuse_compiled_templates(renderer, cache)
-    environment = digest(code_digest(), config, renderer.template_sources(), assets)
     known = previous.outputs
     transaction = (
         OutputTransaction(output, previous.folders, previous.outputs.keys())
         if cache is not None
         else OutputTransaction(output)
     )
-    search = _start_search(transaction, known, root, config, archive, loaded)
+    jobs: list[_SearchJob] = []  # the search index starts as soon as the archive is known
+
+    def start_search(archive: Archive, loaded: LoadResult) -> None:
+        jobs.append(_start_search(transaction, known, root, config, archive, loaded))
+
     try:
+        site = plan_site(root, base_url, drafts, cache, progress, content, start_search)
+        if site.problems:
+            raise ContentErrors(site.problems)
+    except BaseException:
+        transaction.abort()
+        for job in jobs:
+            job.close()
+        raise
+    loaded, archive, pages = site.loaded, site.archive, site.pages
+    search = jobs[0]
+    try:
+        assets = collect_assets(template_root)
+        renderer = Renderer(template_root, config, assets)
+        if cache is not None:
+            _reuse_compiled_templates(renderer, cache)
+        environment = digest(code_digest(), config, renderer.template_sources(), assets)
         produced = produce_pages(pages, renderer, loaded.bodies, environment, known,
                                  transaction, progress, previous.full)  # fmt: skip
         fingerprints = dict(produced.fingerprints)

@@ -92,7 +92,9 @@ def produce_pages(
     memo = Memo()
     fingerprints: dict[str, bytes] = {}
     full: dict[str, bytes] = {}
-    todo: list[PagePlan] = []
+    # Pages to render, planned only where they render (a plan holds the whole context: all of
+    # them at once would cost a gigabyte at 50,000 articles).
+    todo: list[PageEntry | PagePlan] = []
     for entry in entries:
         path = urls.file_of(entry.path)
         key = page_key(entry, environment, bodies)
@@ -108,7 +110,7 @@ def produce_pages(
         if unchanged(path, key, previous, transaction.output):
             transaction.keep(path)
         else:
-            todo.append(page if page is not None else entry.plan())
+            todo.append(page if page is not None else entry)
     total = len(todo)
     for n, (page, data) in enumerate(_render_all(todo, renderer, bodies), 1):
         transaction.put(urls.file_of(page.path), data)
@@ -118,8 +120,8 @@ def produce_pages(
 
 
 def _render_all(
-    pages: list[PagePlan], renderer: Renderer, bodies: BodyStore
-) -> Iterator[tuple[PagePlan, bytes]]:
+    pages: list[PageEntry | PagePlan], renderer: Renderer, bodies: BodyStore
+) -> Iterator[tuple[PageEntry | PagePlan, bytes]]:
     workers = os.cpu_count() or 1
     if len(pages) < PARALLEL_FROM or workers < 2:
         for page in pages:
@@ -141,7 +143,7 @@ def _render_all(
     _WORKER = None
 
 
-_WORKER: tuple[Renderer, BodyStore, list[PagePlan]] | None = None
+_WORKER: tuple[Renderer, BodyStore, list[PageEntry | PagePlan]] | None = None
 
 
 def _chunks(total: int, count: int) -> list[tuple[int, int]]:
@@ -154,7 +156,9 @@ def _worker_render(bounds: tuple[int, int]) -> list[bytes]:
     return [_render_one(renderer, bodies, p) for p in pages[bounds[0] : bounds[1]]]
 
 
-def _render_one(renderer: Renderer, bodies: BodyStore, page: PagePlan) -> bytes:
+def _render_one(renderer: Renderer, bodies: BodyStore, page: PageEntry | PagePlan) -> bytes:
+    if isinstance(page, PageEntry):
+        page = page.plan()
     body = bodies.get_path(page.body_of) if page.body_of else None
     return renderer.render(page, body)
 

@@ -48,9 +48,10 @@ class SearchDocument:
     # Reads the plain text of the body: only documents being indexed or exported need it.
     read_body: Callable[[], str] = field(compare=False, repr=False, default=lambda: "")
 
-    @cached_property
+    @property
     def body(self) -> str:
-        """The body as plain text."""
+        """The body as plain text, read from the body store each time (kept, 50,000 bodies would
+        stay in memory until the index is written)."""
         return self.read_body()
 
     @cached_property

@@ -43,12 +43,10 @@ def cache_folder(root: Path, cache_dir: str) -> Path:
     return root / cache_dir / "search"
 
 
-def document_terms(doc: SearchDocument) -> dict[str, list[str]]:
-    """Field name → the document's terms in that field, in order (empty fields left out)."""
-    terms = {
-        name: analyze(text, group)
-        for name, (text, group) in field_texts(stored_fields(doc)).items()
-    }
+def document_terms(stored: dict) -> dict[str, list[str]]:
+    """Field name → the terms of a document (its `stored_fields`) in that field, in order
+    (empty fields left out)."""
+    terms = {name: analyze(text, group) for name, (text, group) in field_texts(stored).items()}
     return {name: items for name, items in terms.items() if items}
 
 
@@ -76,6 +74,13 @@ class IndexUpdate:
     generation: int
     changes: tuple[IndexChange, ...]
     statistics: IndexStatistics
+    # Past KEEP_CHANGES documents the changes are not kept (each vector is tens of KB):
+    # whatever derives from the store starts over from it.
+    complete: bool = True
+
+
+# How many changed documents an update hands over with their vectors (see IndexUpdate).
+KEEP_CHANGES = 2000
 
 
 def bm25(idf: float, tf: float, fl: float, avgfl: float, b: float, k1: float) -> float:
@@ -181,16 +186,19 @@ class SearchIndex:
             changed = [d for d in docs if known.get(d.id) != d.content_key]
             removed = [i for i in known if i not in wanted]
             changes: list[IndexChange] = []
+            keep = not fresh and len(changed) + len(removed) <= KEEP_CHANGES
             if changed or removed:
-                writer = ix.writer(limitmb=256)
+                writer = ix.writer(limitmb=128)
                 try:
                     for doc_id in removed:
                         writer.delete_by_term("key", str(doc_id))
-                        changes.append(IndexChange(doc_id, store.vector(doc_id), None))
+                        changes.append(IndexChange(doc_id, store.vector(doc_id) if keep else None,
+                                                   None))  # fmt: skip
                         store.delete(doc_id)
                     for n, doc in enumerate(changed, 1):
-                        terms = document_terms(doc)
-                        old = store.vector(doc.id) if doc.id in known else None
+                        stored = stored_fields(doc)  # reads the body once
+                        terms = document_terms(stored)
+                        old = store.vector(doc.id) if keep and doc.id in known else None
                         if old is not None:
                             writer.delete_by_term("key", str(doc.id))
                         writer.add_document(
@@ -202,8 +210,8 @@ class SearchIndex:
                             **terms,
                         )
                         vector = vector_of(terms)
-                        store.put(doc.id, doc.content_key, stored_fields(doc), vector)
-                        changes.append(IndexChange(doc.id, old, vector))
+                        store.put(doc.id, doc.content_key, stored, vector)
+                        changes.append(IndexChange(doc.id, old, vector if keep else None))
                         if progress and (n % 500 == 0 or n == len(changed)):
                             progress(n, len(changed))
                     writer.commit()
@@ -215,7 +223,7 @@ class SearchIndex:
             store.set_info("generation", generation)
             store.set_info("facets", facets)
             store.commit()
-            return IndexUpdate(generation, tuple(changes), store.statistics())
+            return IndexUpdate(generation, tuple(changes), store.statistics(), keep)
         finally:
             store.close()
 

@@ -46,7 +46,7 @@ def publish_search(
     postings = PostingStore(folder, term_entry, content_name)
     try:
         expected = update.generation - 1 if update.changes else update.generation
-        if postings.generation != expected:
+        if postings.generation != expected or not update.complete:
             # No cache, or it missed an update: start from every document's vector.
             store = index.store()
             try:

@@ -196,32 +196,46 @@ def build_site(
 
 
 # Past this many articles the search index is brought up to date in a forked process while the
-# pages render, on the other core: whoosh indexing is single-threaded. The worker writes its
-# files into the build's staging folder itself and sends back only their fingerprints.
+# pages render, on the other core: whoosh indexing is single-threaded. For a few changes the
+# worker also exports the static index, writing its files into the build's staging folder and
+# sending back only their fingerprints. When most documents change (a cold build), one worker
+# updates whoosh while another rebuilds the static index from its own analysis, and the pages
+# render here meanwhile.
 SEARCH_IN_WORKER_FROM = 2000
 
 
 class _SearchJob:
-    """The search index files, produced inline or in a forked worker process."""
+    """The search index files, produced inline or with forked worker processes."""
 
-    def __init__(self, transaction: OutputTransaction, known, in_worker: bool, *inputs):
+    def __init__(self, transaction: OutputTransaction, known, mode: str, *inputs):
         global _SEARCH_INPUTS
         self._transaction = transaction
         self._pool = None
+        self.in_worker = mode != "inline"
+        self._split = mode == "split"
         _SEARCH_INPUTS = (transaction, known, *inputs)
-        if not in_worker:
+        if not self.in_worker:
             self._result = _search_outputs
             return
         import multiprocessing
 
-        # Forked after the inputs are set: the worker inherits them without pickling.
-        self._pool = multiprocessing.get_context("fork").Pool(1)
-        self._result = self._pool.apply_async(_search_outputs).get
+        # Forked after the inputs are set: the workers inherit them without pickling.
+        self._pool = multiprocessing.get_context("fork").Pool(2 if self._split else 1)
+        if self._split:
+            self._update = self._pool.apply_async(_update_index).get
+            self._result = self._pool.apply_async(_search_outputs, (True,)).get
+        else:
+            self._result = self._pool.apply_async(_search_outputs).get
 
     def __call__(self) -> dict[str, bytes]:
         """Wait for the files; record them in the build's transaction; their fingerprints."""
         global _SEARCH_INPUTS
-        fingerprints, part = self._result()
+        fingerprints, part, statistics = self._result()
+        if self._split:
+            from site_builder.search.publish import confirm_rebuild
+
+            _, _, root, config, _, _ = _SEARCH_INPUTS
+            confirm_rebuild(root, config, self._update(), statistics)
         _SEARCH_INPUTS = None
         self._transaction.absorb(part)
         return fingerprints
@@ -237,21 +251,34 @@ class _SearchJob:
 _SEARCH_INPUTS: tuple | None = None
 
 
-def _search_outputs() -> tuple[dict[str, bytes], Staging]:
+def _update_index():
+    from site_builder.search.publish import update_index
+
+    _, _, root, config, archive, bodies = _SEARCH_INPUTS
+    return update_index(root, config, archive, bodies)
+
+
+def _search_outputs(rebuild: bool = False) -> tuple[dict[str, bytes], Staging, object]:
     from site_builder.search.publish import publish_search
 
     transaction, known, root, config, archive, bodies = _SEARCH_INPUTS
     part = transaction.part()
     fingerprints = {}
-    for file in publish_search(root, config, archive, bodies):
+    report: dict | None = {} if rebuild else None
+    for file in publish_search(root, config, archive, bodies, report):
         fingerprints[file.path] = file.fingerprint
         keep_or_put(file.path, file.fingerprint, file.data, part, known)
-    return fingerprints, part
+    return fingerprints, part, report and report["statistics"]
 
 
 def _start_search(transaction, known, root, config, archive, loaded) -> _SearchJob:
-    big = len(archive.articles) >= SEARCH_IN_WORKER_FROM and (os.cpu_count() or 1) > 1
-    return _SearchJob(transaction, known, big, root, config, archive, loaded.bodies)
+    from site_builder.search.index import KEEP_CHANGES, cache_folder
+
+    mode = "inline"
+    if len(archive.articles) >= SEARCH_IN_WORKER_FROM and (os.cpu_count() or 1) > 1:
+        cold = not cache_folder(root, config.cache_dir).exists()
+        mode = "split" if cold or len(loaded.changed) > KEEP_CHANGES else "worker"
+    return _SearchJob(transaction, known, mode, root, config, archive, loaded.bodies)
 
 
 def _build(root, output, base_url, drafts, progress, cache, config, started) -> BuildSummary:
@@ -301,8 +328,10 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         if cache is not None:
             _reuse_compiled_templates(renderer, cache)
         environment = digest(code_digest(), config, renderer.template_sources(), assets)
+        # While a worker indexes, rendering leaves it a core: the index takes longest.
+        workers = max(1, (os.cpu_count() or 1) - (1 if search.in_worker else 0))
         produced = produce_pages(pages, renderer, loaded.bodies, environment, known,
-                                 transaction, progress, previous.full)  # fmt: skip
+                                 transaction, progress, previous.full, workers)  # fmt: skip
         fingerprints = dict(produced.fingerprints)
         for feed in plan_feeds(archive, config):
             fingerprints[feed.path] = _feed_key(environment, feed)

@@ -86,6 +86,7 @@ def produce_pages(
     transaction: OutputTransaction,
     progress: Callable[[str, int, int], None],
     previous_full: dict[str, bytes] | None = None,
+    workers: int | None = None,
 ) -> Produced:
     """Plan and render only the pages whose key changed (or whose file was touched)."""
     verify = verifying()
@@ -112,7 +113,8 @@ def produce_pages(
         else:
             todo.append(page if page is not None else entry)
     total = len(todo)
-    for n, (page, data) in enumerate(_render_all(todo, renderer, bodies), 1):
+    workers = workers or os.cpu_count() or 1
+    for n, (page, data) in enumerate(_render_all(todo, renderer, bodies, workers), 1):
         transaction.put(urls.file_of(page.path), data)
         if n % 200 == 0 or n == total:
             progress("pages", n, total)
@@ -120,9 +122,8 @@ def produce_pages(
 
 
 def _render_all(
-    pages: list[PageEntry | PagePlan], renderer: Renderer, bodies: BodyStore
+    pages: list[PageEntry | PagePlan], renderer: Renderer, bodies: BodyStore, workers: int
 ) -> Iterator[tuple[PageEntry | PagePlan, bytes]]:
-    workers = os.cpu_count() or 1
     if len(pages) < PARALLEL_FROM or workers < 2:
         for page in pages:
             yield page, _render_one(renderer, bodies, page)

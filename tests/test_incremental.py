@@ -185,13 +185,15 @@ def test_search_made_in_a_worker_process_gives_the_same_site(tmp_path, monkeypat
     write_site(tmp_path, files)
     build_site(tmp_path, output=tmp_path / "inline", use_cache=False)
     monkeypatch.setattr(build_module, "SEARCH_IN_WORKER_FROM", 1)
-    build_site(tmp_path, output=tmp_path / "worker", use_cache=False)
+    # No search cache: the worker rebuilds whoosh while this process rebuilds the export.
+    shutil.rmtree(tmp_path / ".cache")
+    build_site(tmp_path, output=tmp_path / "worker")
     inline, worker = snapshot(tmp_path / "inline"), snapshot(tmp_path / "worker")
     assert any(path.startswith("search/shards/") for path in worker)
     assert inline == worker
+    assert search_cli(tmp_path, "licenciements").startswith("12 results")  # whoosh, too
 
     # With the cache, the worker updates the index and reports what it rewrote.
-    build_site(tmp_path, output=tmp_path / "worker")
     (tmp_path / "content/a3.md").write_text(article(title="Article 3", body="Rachat cette fois."))
     summary = build_site(tmp_path, output=tmp_path / "worker")
     build_site(tmp_path, output=tmp_path / "clean", use_cache=False)
@@ -199,3 +201,15 @@ def test_search_made_in_a_worker_process_gives_the_same_site(tmp_path, monkeypat
     changed = summary.report.added + summary.report.changed
     assert any(path.startswith("search/shards/") for path in changed)
     assert any(path.startswith("search/docs/") for path in changed)
+
+
+def search_cli(root, query: str) -> str:
+    import contextlib
+    import io
+
+    from site_builder.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["search", query, "--root", str(root)]) == 0
+    return out.getvalue()

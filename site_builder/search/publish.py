@@ -3,16 +3,25 @@ static index under `output/search/` from the same analysis (see `export.py` for 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from site_builder import urls
 from site_builder.archive import Archive
 from site_builder.config import SiteConfig
+from site_builder.search.analysis import FIELDS
 from site_builder.search.documents import search_documents
 from site_builder.search.export import SearchFile, content_name, export_index, term_entry
-from site_builder.search.index import SearchIndex, cache_folder
+from site_builder.search.index import (
+    IndexUpdate,
+    SearchIndex,
+    cache_folder,
+    document_terms,
+    stored_fields,
+    vector_of,
+)
 from site_builder.search.postings import PostingStore
+from site_builder.search.store import IndexStatistics
 from site_builder.search.words import search_words
 
 
@@ -28,37 +37,83 @@ def archive_facets(archive: Archive) -> dict:
     }
 
 
+def update_index(root: Path, config: SiteConfig, archive: Archive, bodies) -> IndexUpdate:
+    """Bring the cached whoosh index (and its document store) up to date."""
+    index = SearchIndex(cache_folder(root, config.cache_dir))
+    return index.update(search_documents(archive, bodies), archive_facets(archive))
+
+
+# The generation recorded by a rebuild of the postings that whoosh's update has yet to confirm.
+PENDING = -2
+
+
 def publish_search(
     root: Path,
     config: SiteConfig,
     archive: Archive,
     bodies,
-    progress: Callable[[str, int, int], None] | None = None,
+    rebuild: dict | None = None,
 ) -> Iterator[SearchFile]:
-    """Update the cached whoosh index; yield every file of the static index."""
+    """Yield every file of the static index, from postings kept in the cache.
+
+    Without `rebuild`, the whoosh index is brought up to date first and the postings follow
+    its changes. With a `rebuild` dict (whoosh being updated meanwhile in another process),
+    the postings are rebuilt from this process's own analysis of every document and left
+    pending; `rebuild["statistics"]` receives the statistics they imply, for
+    `confirm_rebuild`."""
     docs = search_documents(archive, bodies)
     facets = archive_facets(archive)
     folder = cache_folder(root, config.cache_dir)
-    index = SearchIndex(folder)
-    update = index.update(
-        docs, facets, (lambda done, total: progress("search", done, total)) if progress else None
-    )
     postings = PostingStore(folder, term_entry, content_name)
     try:
-        expected = update.generation - 1 if update.changes else update.generation
-        if postings.generation != expected or not update.complete:
-            # No cache, or it missed an update: start from every document's vector.
-            store = index.store()
-            try:
-                postings.rebuild(store.vectors())
-            finally:
-                store.close()
+        if rebuild is None:
+            done = SearchIndex(folder).update(docs, facets)
+            statistics, generation = done.statistics, done.generation
+            expected = done.generation - 1 if done.changes else done.generation
+            if postings.generation != expected or not done.complete:
+                # No cache, or it missed an update: start from every document's vector.
+                store = SearchIndex(folder).store()
+                try:
+                    postings.rebuild(store.vectors())
+                finally:
+                    store.close()
+            else:
+                postings.apply((c.id, c.old, c.new) for c in done.changes)
         else:
-            postings.apply((c.id, c.old, c.new) for c in update.changes)
+            vectors = [(doc.id, vector_of(document_terms(stored_fields(doc)))) for doc in docs]
+            statistics, generation = statistics_of(v for _, v in vectors), PENDING
+            rebuild["statistics"] = statistics
+            postings.rebuild(vectors)
+            del vectors
         links = urls.Links(config)
         words = search_words(config.language)
-        files = export_index(docs, postings, update.statistics, facets, links.url, words)
-        postings.commit(update.generation)
+        files = export_index(docs, postings, statistics, facets, links.url, words)
+        postings.commit(generation)
         yield from files  # files not written read their bytes from the store: still open
     finally:
         postings.close()
+
+
+def confirm_rebuild(
+    root: Path, config: SiteConfig, update: IndexUpdate, statistics: IndexStatistics
+) -> None:
+    """Record that postings rebuilt by `publish_search(rebuild=…)` match whoosh's update."""
+    if update.statistics != statistics:
+        raise AssertionError("the static index and whoosh analysed the archive differently")
+    postings = PostingStore(cache_folder(root, config.cache_dir), term_entry, content_name)
+    try:
+        if postings.generation == PENDING:
+            postings.commit(update.generation)
+    finally:
+        postings.close()
+
+
+def statistics_of(vectors) -> IndexStatistics:
+    """The collection statistics of these document vectors, as the document store keeps them."""
+    totals = [0] * len(FIELDS)
+    documents = 0
+    for vector in vectors:
+        documents += 1
+        for number, length in vector.lengths.items():
+            totals[number] += length
+    return IndexStatistics(documents, tuple(totals))

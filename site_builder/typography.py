@@ -130,24 +130,48 @@ class _Typesetter:
         return self.stack[-1][1]
 
     def run(self) -> str:
-        page, pos = self.page, 0
-        while pos < len(page):
-            match = _TOKEN.search(page, pos)
-            end = match.start() if match else len(page)
+        # The common cases (text without anything to change, tags without `lang`, an end tag
+        # closing the innermost element) are handled inline: a page has hundreds of tokens.
+        page, pos, size = self.page, 0, len(self.page)
+        append = self.out.append
+        search, triggers = _TOKEN.search, _TRIGGERS.search
+        while pos < size:
+            match = search(page, pos)
+            end = match.start() if match else size
             if end > pos:
-                self.text(page[pos:end])
+                chunk = page[pos:end]
+                if self.verbatim or "&" in chunk or triggers(chunk):
+                    self.text(chunk)
+                else:
+                    append(chunk)
+                    last = chunk[-1]
+                    self.previous = _BOUNDARY if last.isspace() else last
             if not match:
                 break
-            self.out.append(match.group())
+            append(match.group())
             pos = match.end()
-            closing, name = match.group(1), (match.group(2) or "").lower()
+            closing, name, attrs = match.groups()
             if not name:
                 continue  # comment, doctype, processing instruction
+            name = name.lower()
             if closing:
-                self.end(name)
+                stack = self.stack
+                if stack[-1][0] == name:
+                    if name not in _INLINE:
+                        self.previous = _BOUNDARY
+                    stack.pop()
+                    if name in _VERBATIM:
+                        self.verbatim -= 1
+                else:
+                    self.end(name)
                 continue
-            self.start(name, match.group(3))
-            if name in _RAW_TEXT and not match.group(3).rstrip().endswith("/"):
+            if attrs or name in _VERBATIM or name in _VOID:
+                self.start(name, attrs)
+            else:
+                if name not in _INLINE:
+                    self.previous = _BOUNDARY
+                self.stack.append((name, self.stack[-1][1]))
+            if name in _RAW_TEXT and not attrs.rstrip().endswith("/"):
                 pos = self.raw_text(name, pos)
         return "".join(self.out)
 

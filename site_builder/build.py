@@ -211,6 +211,7 @@ class _SearchJob:
         global _SEARCH_INPUTS
         self._transaction = transaction
         self._pool = None
+        self.mode = mode
         self.in_worker = mode != "inline"
         self._split = mode == "split"
         _SEARCH_INPUTS = (transaction, known, *inputs)
@@ -328,10 +329,12 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         if cache is not None:
             _reuse_compiled_templates(renderer, cache)
         environment = digest(code_digest(), config, renderer.template_sources(), assets)
-        # While a worker indexes, rendering leaves it a core: the index takes longest.
-        workers = max(1, (os.cpu_count() or 1) - (1 if search.in_worker else 0))
+        # Rendering runs at a lower priority while the search index is made in workers: the
+        # index takes longest, and the render workers still take whatever core it leaves idle.
+        workers = os.cpu_count() or 1
+        nice = 10 if search.in_worker else 0
         produced = produce_pages(pages, renderer, loaded.bodies, environment, known,
-                                 transaction, progress, previous.full, workers)  # fmt: skip
+                                 transaction, progress, previous.full, workers, nice)  # fmt: skip
         fingerprints = dict(produced.fingerprints)
         for feed in plan_feeds(archive, config):
             fingerprints[feed.path] = _feed_key(environment, feed)

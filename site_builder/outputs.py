@@ -87,6 +87,7 @@ def produce_pages(
     progress: Callable[[str, int, int], None],
     previous_full: dict[str, bytes] | None = None,
     workers: int | None = None,
+    nice: int = 0,
 ) -> Produced:
     """Plan and render only the pages whose key changed (or whose file was touched)."""
     verify = verifying()
@@ -114,7 +115,7 @@ def produce_pages(
             todo.append(page if page is not None else entry)
     total = len(todo)
     workers = workers or os.cpu_count() or 1
-    for n, (page, data) in enumerate(_render_all(todo, renderer, bodies, workers), 1):
+    for n, (page, data) in enumerate(_render_all(todo, renderer, bodies, workers, nice), 1):
         transaction.put(urls.file_of(page.path), data)
         if n % 200 == 0 or n == total:
             progress("pages", n, total)
@@ -122,7 +123,11 @@ def produce_pages(
 
 
 def _render_all(
-    pages: list[PageEntry | PagePlan], renderer: Renderer, bodies: BodyStore, workers: int
+    pages: list[PageEntry | PagePlan],
+    renderer: Renderer,
+    bodies: BodyStore,
+    workers: int,
+    nice: int = 0,
 ) -> Iterator[tuple[PageEntry | PagePlan, bytes]]:
     if len(pages) < PARALLEL_FROM or workers < 2:
         for page in pages:
@@ -135,7 +140,7 @@ def _render_all(
     _WORKER = (renderer, bodies, pages)
     context = multiprocessing.get_context("fork")
     chunks = _chunks(len(pages), workers * 8)
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=os.nice, initargs=(nice,)) as pool:
         for start, rendered in zip(
             (c[0] for c in chunks), pool.imap(_worker_render, chunks), strict=True
         ):

@@ -148,9 +148,14 @@ def test_without_a_build_says_what_to_do(capsys, tmp_path):
     assert code == 2 and "site-builder build" in err
 
 
-def test_incremental_updates_equal_a_fresh_index(capsys, tmp_path):
+@pytest.mark.parametrize("keep_changes", [2000, 0], ids=["small update", "large update"])
+def test_incremental_updates_equal_a_fresh_index(capsys, tmp_path, monkeypatch, keep_changes):
     """Edit, add and delete articles: the cached index answers like one built from scratch
-    (whoosh keeps deleted documents in its statistics; the scores must not see them)."""
+    (whoosh keeps deleted documents in its statistics; the scores must not see them). Past
+    KEEP_CHANGES documents an update hands over no vectors: whoosh must still be updated."""
+    from site_builder.search import index
+
+    monkeypatch.setattr(index, "KEEP_CHANGES", keep_changes)
     files = {
         f"content/2020/0{i}/a{i}.md": article(
             title=f"Article {i} stockage", date=f"2020-0{i}-0{i}", body=f"Stockage flash {i}. " * i
@@ -162,12 +167,21 @@ def test_incremental_updates_equal_a_fresh_index(capsys, tmp_path):
     (root / "content/2020/03/a3.md").write_text(
         article(title="Article 3 réseau", date="2020-03-03", body="Réseau et stockage.")
     )
+    (root / "content/2020/04/a4.md").write_text(  # same title, same id: changed in place
+        article(title="Article 4 stockage", date="2020-04-04", body="Réseau seulement.")
+    )
     (root / "content/2020/05/a5.md").unlink()
     write_site(root, {"content/2020/09/a9.md": article(title="Neuf", date="2020-09-09",
                                                        body="Stockage stockage.")})  # fmt: skip
     assert build(root) == 0
     capsys.readouterr()
     incremental = search_json(capsys, root, "stockage")
+    whoosh_index = index.SearchIndex(index.cache_folder(root, ".cache"))
+    store = whoosh_index.store()
+    from whoosh import index as whoosh
+
+    assert whoosh.open_dir(str(whoosh_index.whoosh_dir)).doc_count() == store.count() == 7
+    store.close()
 
     fresh = write_site(tmp_path / "fresh", {})
     shutil.copytree(root / "content", fresh / "content")

@@ -199,14 +199,12 @@ class SearchIndex:
                 try:
                     for doc_id in removed:
                         writer.delete_by_term("key", str(doc_id))
-                        changes.append(IndexChange(doc_id, store.vector(doc_id) if keep else None,
-                                                   None))  # fmt: skip
-                        store.delete(doc_id)
+                        old = store.delete(doc_id)
+                        changes.append(IndexChange(doc_id, old if keep else None, None))
                     for n, doc in enumerate(changed, 1):
                         stored = stored_fields(doc)  # reads the body once
                         terms = document_terms(stored)
-                        old = store.vector(doc.id) if keep and doc.id in known else None
-                        if old is not None:
+                        if doc.id in known:
                             writer.delete_by_term("key", str(doc.id))
                         writer.add_document(
                             key=str(doc.id),
@@ -217,8 +215,9 @@ class SearchIndex:
                             **terms,
                         )
                         vector = vector_of(terms)
-                        store.put(doc.id, doc.content_key, stored, vector)
-                        changes.append(IndexChange(doc.id, old, vector if keep else None))
+                        old = store.put(doc.id, doc.content_key, stored, vector)
+                        changes.append(IndexChange(doc.id, old if keep else None,
+                                                   vector if keep else None))  # fmt: skip
                         if progress and (n % 500 == 0 or n == len(changed)):
                             progress(n, len(changed))
                     writer.commit()

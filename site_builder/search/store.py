@@ -103,7 +103,10 @@ class DocumentStore:
         row = self.db.execute("SELECT stored FROM docs WHERE id = ?", (doc_id,)).fetchone()
         return json.loads(row[0])
 
-    def put(self, doc_id: int, key: str, stored: dict, vector: DocumentVector) -> None:
+    def put(
+        self, doc_id: int, key: str, stored: dict, vector: DocumentVector
+    ) -> DocumentVector | None:
+        """Store a document; returns the vector it replaced."""
         old = self.vector(doc_id)
         self.db.execute(
             "INSERT OR REPLACE INTO docs (id, key, stored, vector) VALUES (?, ?, ?, ?)",
@@ -111,11 +114,14 @@ class DocumentStore:
         )
         self._add_totals(old, -1)
         self._add_totals(vector, +1)
+        return old
 
-    def delete(self, doc_id: int) -> None:
+    def delete(self, doc_id: int) -> DocumentVector | None:
+        """Remove a document; returns its vector."""
         old = self.vector(doc_id)
         self.db.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
         self._add_totals(old, -1)
+        return old
 
     def _add_totals(self, vector: DocumentVector | None, sign: int) -> None:
         if vector is None:

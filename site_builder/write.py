@@ -127,7 +127,7 @@ class OutputTransaction(Staging):
         removed: list[str] = []
         if self.fresh:
             self.staging.rename(self.output)
-            self.folders = _record_all(self.output)
+            _, self.folders = self._sweep("")  # removes nothing: only what was produced
         else:
             for path in (*self._added, *self._changed):
                 target = self.output / path
@@ -149,7 +149,7 @@ class OutputTransaction(Staging):
         """Delete every file under `output` that this build did not produce (even one put
         there by hand), and the folders left empty."""
         if self.folders is None:
-            removed, self.folders = self._sweep("", record=True)
+            removed, self.folders = self._sweep("")
             return sorted(removed)
         out = str(self.output)
         known = self.folders
@@ -174,7 +174,7 @@ class OutputTransaction(Staging):
             current[folder] = mtime_now
             if mtime_now != mtime:
                 touched.add(folder)
-        swept: list[str] = []
+        swept: dict[str, int] = {}
         for folder in sorted(touched, key=lambda f: -f.count("/")):
             prefix = folder + "/" if folder else ""
             try:
@@ -185,9 +185,9 @@ class OutputTransaction(Staging):
                 rel = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
                     if rel not in known and rel not in touched:
-                        gone, found = self._sweep(rel + "/", record=True)
+                        gone, found = self._sweep(rel + "/")
                         removed += gone
-                        swept += found
+                        swept.update(found)
                 elif rel not in self._produced:
                     os.unlink(entry.path)
                     removed.append(rel)
@@ -197,17 +197,16 @@ class OutputTransaction(Staging):
                         os.rmdir(os.path.join(out, folder))
         settled = time.time_ns() - SETTLED_NS
         record = {f: m for f, m in current.items() if f not in touched}
-        for folder in (*touched, *swept):
+        for folder in touched:
             mtime = _folder_mtime(os.path.join(out, folder))
             if mtime is not None:
-                record[folder] = mtime if mtime < settled else -1
-        self.folders = record
+                record[folder] = _trusted(mtime, settled)
+        self.folders = record | swept
         return sorted(removed)
 
-    def _sweep(self, prefix: str, record: bool) -> tuple[list[str], list[str] | dict[str, int]]:
+    def _sweep(self, prefix: str) -> tuple[list[str], dict[str, int]]:
         """Walk `output/prefix`: remove what this build did not produce and the folders left
-        empty. Returns the removed files and the folders that remain (with their mtimes when
-        starting from the top)."""
+        empty. Returns the removed files and the folders that remain, with their mtimes."""
         removed: list[str] = []
         folders: dict[str, int] = {}
         settled = time.time_ns() - SETTLED_NS
@@ -230,14 +229,12 @@ class OutputTransaction(Staging):
                         removed.append(rel)
             if not empty:
                 mtime = os.stat(folder).st_mtime_ns
-                folders[prefix.rstrip("/")] = mtime if mtime < settled else -1
+                folders[prefix.rstrip("/")] = _trusted(mtime, settled)
             return empty
 
         top = os.path.join(str(self.output), prefix)
         if sweep(top, prefix) and prefix:
             os.rmdir(top)
-        if prefix:
-            return removed, list(folders)
         return removed, folders
 
 
@@ -253,13 +250,7 @@ def _parent(path: str) -> str:
     return path.rpartition("/")[0]
 
 
-def _record_all(output: Path) -> dict[str, int]:
-    """Every folder of a freshly written output and its mtime."""
-    settled = time.time_ns() - SETTLED_NS
-    folders: dict[str, int] = {}
-    base = str(output)
-    for folder, _, _ in os.walk(base):
-        rel = os.path.relpath(folder, base).replace(os.sep, "/")
-        mtime = os.stat(folder).st_mtime_ns
-        folders["" if rel == "." else rel] = mtime if mtime < settled else -1
-    return folders
+def _trusted(mtime: int, settled: int) -> int:
+    """The mtime to record for a folder: -1 (look into it next time) when it is more recent
+    than `settled`, so that a later change in the same clock tick cannot hide."""
+    return mtime if mtime < settled else -1

@@ -211,7 +211,6 @@ class _SearchJob:
         global _SEARCH_INPUTS
         self._transaction = transaction
         self._pool = None
-        self.mode = mode
         self.in_worker = mode != "inline"
         self._split = mode == "split"
         _SEARCH_INPUTS = (transaction, known, *inputs)

@@ -67,12 +67,13 @@ def publish_search(
     postings = PostingStore(folder, term_entry, content_name)
     try:
         if rebuild is None:
-            done = SearchIndex(folder).update(docs, facets)
+            index = SearchIndex(folder)
+            done = index.update(docs, facets)
             statistics, generation = done.statistics, done.generation
             expected = done.generation - 1 if done.changes else done.generation
             if postings.generation != expected or not done.complete:
                 # No cache, or it missed an update: start from every document's vector.
-                store = SearchIndex(folder).store()
+                store = index.store()
                 try:
                     postings.rebuild(store.vectors())
                 finally:

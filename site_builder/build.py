@@ -268,6 +268,7 @@ def _search_outputs(rebuild: bool = False) -> tuple[dict[str, bytes], Staging, o
     for file in publish_search(root, config, archive, bodies, report):
         fingerprints[file.path] = file.fingerprint
         keep_or_put(file.path, file.fingerprint, file.data, part, known)
+    part.close_spool()
     return fingerprints, part, report and report["statistics"]
 
 

@@ -15,7 +15,7 @@ from site_builder.fingerprint import Memo, digest
 from site_builder.load import BodyStore
 from site_builder.plan import ArticleItem, PageEntry, PagePlan
 from site_builder.render import Renderer
-from site_builder.write import OutputTransaction
+from site_builder.write import OutputTransaction, Staging
 
 # Rendering in worker processes pays off past this many pages.
 PARALLEL_FROM = 400
@@ -115,10 +115,9 @@ def produce_pages(
             todo.append(page if page is not None else entry)
     total = len(todo)
     workers = workers or os.cpu_count() or 1
-    for n, (page, data) in enumerate(_render_all(todo, renderer, bodies, workers, nice), 1):
-        transaction.put(urls.file_of(page.path), data)
-        if n % 200 == 0 or n == total:
-            progress("pages", n, total)
+    for done in _render_all(todo, renderer, bodies, transaction, workers, nice):
+        if done % 200 == 0 or done == total:
+            progress("pages", done, total)
     return Produced(fingerprints, total, full)
 
 
@@ -126,30 +125,34 @@ def _render_all(
     pages: list[PageEntry | PagePlan],
     renderer: Renderer,
     bodies: BodyStore,
+    staging: Staging,
     workers: int,
     nice: int = 0,
-) -> Iterator[tuple[PageEntry | PagePlan, bytes]]:
+) -> Iterator[int]:
+    """Render `pages` and stage them; yields how many are done so far."""
     if len(pages) < PARALLEL_FROM or workers < 2:
-        for page in pages:
-            yield page, _render_one(renderer, bodies, page)
+        for done, page in enumerate(pages, 1):
+            _render_into(staging, renderer, bodies, page)
+            yield done
         return
     import multiprocessing
 
-    # Forked workers inherit the renderer and the plans; each opens its own database handle.
+    # Forked workers inherit the renderer and the plans; each opens its own database handle,
+    # and stages what it renders itself: only the record of the files comes back.
     global _WORKER
-    _WORKER = (renderer, bodies, pages)
+    _WORKER = (renderer, bodies, pages, staging)
     context = multiprocessing.get_context("fork")
     chunks = _chunks(len(pages), workers * 8)
+    done = 0
     with context.Pool(workers, initializer=os.nice, initargs=(nice,)) as pool:
-        for start, rendered in zip(
-            (c[0] for c in chunks), pool.imap(_worker_render, chunks), strict=True
-        ):
-            for offset, data in enumerate(rendered):
-                yield pages[start + offset], data
+        for (start, end), part in zip(chunks, pool.imap(_worker_render, chunks), strict=True):
+            staging.absorb(part)
+            done += end - start
+            yield done
     _WORKER = None
 
 
-_WORKER: tuple[Renderer, BodyStore, list[PageEntry | PagePlan]] | None = None
+_WORKER: tuple[Renderer, BodyStore, list[PageEntry | PagePlan], Staging] | None = None
 
 
 def _chunks(total: int, count: int) -> list[tuple[int, int]]:
@@ -157,16 +160,22 @@ def _chunks(total: int, count: int) -> list[tuple[int, int]]:
     return [(i, min(i + size, total)) for i in range(0, total, size)]
 
 
-def _worker_render(bounds: tuple[int, int]) -> list[bytes]:
-    renderer, bodies, pages = _WORKER
-    return [_render_one(renderer, bodies, p) for p in pages[bounds[0] : bounds[1]]]
+def _worker_render(bounds: tuple[int, int]) -> Staging:
+    renderer, bodies, pages, staging = _WORKER
+    part = staging.part()
+    for page in pages[bounds[0] : bounds[1]]:
+        _render_into(part, renderer, bodies, page)
+    part.close_spool()
+    return part
 
 
-def _render_one(renderer: Renderer, bodies: BodyStore, page: PageEntry | PagePlan) -> bytes:
+def _render_into(
+    staging: Staging, renderer: Renderer, bodies: BodyStore, page: PageEntry | PagePlan
+) -> None:
     if isinstance(page, PageEntry):
         page = page.plan()
     body = bodies.get_path(page.body_of) if page.body_of else None
-    return renderer.render(page, body)
+    staging.put(urls.file_of(page.path), renderer.render(page, body))
 
 
 def produce_files(

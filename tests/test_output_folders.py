@@ -49,3 +49,34 @@ def test_a_deleted_article_leaves_no_folder(tmp_path):
     assert not (tmp_path / "output/2020/10/b").exists()
     build_site(tmp_path, output=tmp_path / "clean", use_cache=False)
     assert snapshot(tmp_path / "output") == snapshot(tmp_path / "clean")
+
+
+def test_a_changed_page_is_written_in_place_but_never_through_a_link(tmp_path):
+    """A rebuild writes a changed page over the old file; a deploy tool's hard-linked snapshot
+    of `output/` and a file a symbolic link points to keep their bytes."""
+    write_site(tmp_path, {"content/a.md": article(title="A"), "content/b.md": article(title="B")})
+    build_site(tmp_path)
+    out = tmp_path / "output"
+    page_a, page_b = out / "2020/10/a/index.html", out / "2020/10/b/index.html"
+    snapshot_a = tmp_path / "snapshot-a.html"
+    os.link(page_a, snapshot_a)  # as `cp -al output snapshot` does
+    elsewhere = tmp_path / "elsewhere.html"
+    elsewhere.write_bytes(page_b.read_bytes())
+    page_b.unlink()
+    page_b.symlink_to(elsewhere)
+    old_a, old_b = snapshot_a.read_bytes(), elsewhere.read_bytes()
+    inode_of_feed = (out / "feed.xml").stat().st_ino
+
+    edit(tmp_path, "Nouveau texte.")
+    (tmp_path / "content/b.md").write_text(article(title="B", body="Autre texte."), "utf-8")
+    summary = build_site(tmp_path)
+
+    changed = set(summary.report.changed)
+    assert {"2020/10/a/index.html", "2020/10/b/index.html", "feed.xml"} <= changed
+    assert "Nouveau texte." in page_a.read_text("utf-8")
+    assert "Autre texte." in page_b.read_text("utf-8") and not page_b.is_symlink()
+    assert snapshot_a.read_bytes() == old_a and elsewhere.read_bytes() == old_b
+    assert (out / "feed.xml").stat().st_ino == inode_of_feed, "the feed was written in place"
+    assert not list(tmp_path.glob(".output*")), "no staging folder is left behind"
+    build_site(tmp_path, output=tmp_path / "clean", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "clean")

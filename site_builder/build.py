@@ -378,7 +378,7 @@ def _remember(
             outputs[path] = old
             continue
         try:
-            st = os.stat(output / path)
+            st = os.stat(f"{output}/{path}")
         except OSError:
             continue
         outputs[path] = OutputRecord(fp, st.st_size, st.st_mtime_ns)

@@ -221,7 +221,9 @@ class OutputTransaction(Staging):
                     removed.append(path)
                 except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
                     pass
-        touched = {"", *(_parent(p) for p in (*self._added, *self._changed, *removed))}
+        # A file written in place leaves its folder as it was; one replaced by a new file
+        # changes the folder's mtime, which brings the folder in below.
+        touched = {"", *(_parent(p) for p in (*self._added, *removed))}
         for folder in list(touched):
             while folder:
                 folder = _parent(folder)

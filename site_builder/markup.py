@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,6 +50,7 @@ def render_markdown(source: str, allow_raw_html: bool = False) -> RenderedBody:
         import nh3
 
         body_html = nh3.clean(body_html, attributes=_sanitiser_attributes())
+        return RenderedBody(body_html, sanitised_text(body_html))
     return RenderedBody(body_html, html_to_text(body_html))
 
 
@@ -95,7 +97,17 @@ class _TextExtractor(HTMLParser):
 
 
 _SPACES = re.compile(r"[ \t\r\f\v]+")
-_PARAGRAPH_BREAKS = re.compile(r"\s*\n\s*\n\s*")
+# From the first of two line breaks: the blanks before it are cut off the paragraph before.
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n\s*")
+
+
+def _tidy(text: str) -> str:
+    r"""Runs of blanks as one space, any blank run holding two line breaks as "\n\n", no blank
+    at either end. The same as substituting `\s*\n\s*\n\s*`, but a search that starts on a
+    line break runs many times quicker than one that starts on every blank."""
+    if "  " in text or any(c in text for c in "\t\r\f\v"):
+        text = _SPACES.sub(" ", text)
+    return "\n\n".join(part.rstrip() for part in _PARAGRAPH_BREAK.split(text)).strip()
 
 
 def html_to_text(fragment: str) -> str:
@@ -103,8 +115,26 @@ def html_to_text(fragment: str) -> str:
     parser = _TextExtractor()
     parser.feed(fragment)
     parser.close()
-    text = _SPACES.sub(" ", "".join(parser.parts))
-    return _PARAGRAPH_BREAKS.sub("\n\n", text).strip()
+    return _tidy("".join(parser.parts))
+
+
+# nh3's output is regular: elements only (no comments, scripts or styles), attribute values
+# quoted, `<` and `&` in text escaped. Two substitutions read it as `html_to_text` does.
+_TAG_REST = r"""[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>"""
+_BLOCK_TAG = re.compile(
+    rf"</?(?:{'|'.join(sorted(_TextExtractor._BLOCKS))})(?=[\s/>]){_TAG_REST}", re.I
+)
+_OTHER_TAG = re.compile(rf"</?[A-Za-z][^\s/>]*{_TAG_REST}")
+
+
+def _block_break(tag: re.Match) -> str:
+    # A self-closing block tag counts as a start and an end, as HTMLParser reports it.
+    return "\n\n\n\n" if tag.group().endswith("/>") else "\n\n"
+
+
+def sanitised_text(fragment: str) -> str:
+    """`html_to_text` for a fragment produced by the sanitiser, about ten times quicker."""
+    return _tidy(html.unescape(_OTHER_TAG.sub("", _BLOCK_TAG.sub(_block_break, fragment))))
 
 
 _MD_LINK = re.compile(r'href="([^":#?]+\.md)(#[^"]*)?"')

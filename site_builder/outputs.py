@@ -142,7 +142,7 @@ def _render_all(
     global _WORKER
     _WORKER = (renderer, bodies, pages, staging)
     context = multiprocessing.get_context("fork")
-    chunks = _chunks(len(pages), workers * 8)
+    chunks = _chunks(len(pages), workers * 32)  # small: no core waits long at the end
     done = 0
     with context.Pool(workers, initializer=os.nice, initargs=(nice,)) as pool:
         for (start, end), part in zip(chunks, pool.imap(_worker_render, chunks), strict=True):

@@ -80,6 +80,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # Templates are read once per build: no stat of three templates for every page.
+            auto_reload=False,
         )
         env.globals.update(
             site={

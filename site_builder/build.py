@@ -149,26 +149,35 @@ def _feed_key(environment: bytes, feed: Feed) -> bytes:
     return digest(environment, feed.path, feed.title, feed.page_path, articles, fallback)
 
 
-def _input_signature(
-    root: Path, config: SiteConfig, drafts: bool, template_root: Path
-) -> tuple[bytes, dict[str, tuple[int, int]]]:
-    """A cheap digest of every input's stat (equal signatures mean nothing changed), and the
-    content files' stats."""
+@dataclass(frozen=True)
+class _Signatures:
+    """Cheap digests of the inputs' stats: equal signatures mean nothing changed."""
+
+    everything: bytes
+    search: bytes  # what the search index is made from: everything but the templates
+    content: dict[str, tuple[int, int]]  # the content files' stats
+
+
+def _input_signature(root: Path, config: SiteConfig, drafts: bool, template_root: Path):
     from site_builder.load import content_stats
 
     content = content_stats(root)
     stats: list[object] = [code_digest(), config, drafts, str(template_root)]
     stats.append(sorted(content.items()))
-    watched = [root / "site.yaml", root / "content" / "companies.yaml"]
-    watched += sorted(p for p in template_root.rglob("*") if p.is_file())
-    for path in watched:
-        try:
-            st = path.stat()
-            stats.append((str(path), st.st_size, st.st_mtime_ns))
-        except OSError:
-            stats.append((str(path), None))
+    for path in [root / "site.yaml", root / "content" / "companies.yaml"]:
+        stats.append(_stat_of(path))
     stats.append(os.environ.get("SOURCE_DATE_EPOCH"))
-    return digest(*stats), content
+    search = digest(*stats)
+    templates = sorted(p for p in template_root.rglob("*") if p.is_file())
+    return _Signatures(digest(search, *map(_stat_of, templates)), search, content)
+
+
+def _stat_of(path: Path) -> tuple:
+    try:
+        st = path.stat()
+        return (str(path), st.st_size, st.st_mtime_ns)
+    except OSError:
+        return (str(path), None)
 
 
 def build_site(
@@ -275,6 +284,40 @@ def _search_outputs(rebuild: bool = False) -> tuple[dict[str, bytes], Staging, o
     return fingerprints, part, report and report["statistics"]
 
 
+class _KeptSearch:
+    """The search files of the last build, kept as they are: nothing they are made from
+    changed (a template edit)."""
+
+    in_worker = False
+
+    def __init__(self, transaction: OutputTransaction, files: dict[str, bytes]):
+        for path in files:
+            transaction.keep(path)
+        self._files = files
+
+    def __call__(self) -> dict[str, bytes]:
+        return dict(self._files)
+
+    def close(self) -> None:
+        pass
+
+
+def _search_unchanged(root, config, output, previous: TargetState, signature: bytes) -> bool:
+    """True when the search files and index of the last build still hold: the same inputs,
+    every file in `output/` as written, and the index in the cache."""
+    from site_builder.search.index import STORE_FILE, cache_folder
+
+    if not previous.search_files or previous.search_signature != signature:
+        return False
+    if not (cache_folder(root, config.cache_dir) / STORE_FILE).exists():
+        return False
+    outputs = previous.outputs
+    return all(
+        path in outputs and unchanged(path, fp, outputs, output)
+        for path, fp in previous.search_files.items()
+    )
+
+
 def _start_search(transaction, known, root, config, archive, loaded) -> _SearchJob:
     from site_builder.search.index import KEEP_CHANGES, cache_folder
 
@@ -287,7 +330,8 @@ def _start_search(transaction, known, root, config, archive, loaded) -> _SearchJ
 
 def _build(root, output, base_url, drafts, progress, cache, config, started) -> BuildSummary:
     template_root = templates_dir(root)
-    signature, content = _input_signature(root, config, drafts, template_root)
+    signatures = _input_signature(root, config, drafts, template_root)
+    signature, content = signatures.everything, signatures.content
     target = str(output.resolve())
     state = cache.state if cache is not None else CacheState()
     previous = state.targets.get(target, TargetState())
@@ -313,7 +357,10 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     jobs: list[_SearchJob] = []  # the search index starts as soon as the archive is known
 
     def start_search(archive: Archive, loaded: LoadResult) -> None:
-        jobs.append(_start_search(transaction, known, root, config, archive, loaded))
+        if _search_unchanged(root, config, output, previous, signatures.search):
+            jobs.append(_KeptSearch(transaction, previous.search_files))
+        else:
+            jobs.append(_start_search(transaction, known, root, config, archive, loaded))
 
     try:
         site = plan_site(root, base_url, drafts, cache, progress, content, start_search)
@@ -350,7 +397,8 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         ]
         for files in others:
             fingerprints.update(produce_files(files, transaction, known))
-        fingerprints.update(search())
+        search_files = search()
+        fingerprints.update(search_files)
     except BaseException:
         transaction.abort()
         raise
@@ -358,8 +406,8 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         search.close()
     report = transaction.commit()
     if cache is not None:
-        _remember(cache, output, target, signature, fingerprints, known, report, archive, pages,
-                  produced.full, transaction.folders)  # fmt: skip
+        _remember(cache, output, target, signatures, fingerprints, known, report, archive, pages,
+                  produced.full, transaction.folders, search_files)  # fmt: skip
     return BuildSummary(
         articles=len(archive.articles),
         pages=len(pages),
@@ -370,7 +418,18 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
 
 
 def _remember(
-    cache, output, target, signature, fingerprints, known, report, archive, pages, full, folders
+    cache,
+    output,
+    target,
+    signatures,
+    fingerprints,
+    known,
+    report,
+    archive,
+    pages,
+    full,
+    folders,
+    search_files,
 ):
     """Record what every output was made from and its stat, for the next build."""
     touched = set(report.added) | set(report.changed)
@@ -387,6 +446,7 @@ def _remember(
         outputs[path] = OutputRecord(fp, st.st_size, st.st_mtime_ns)
     state = cache.state
     state.targets[target] = TargetState(
-        signature, outputs, len(archive.articles), len(pages), full, folders
-    )
+        signatures.everything, outputs, len(archive.articles), len(pages), full, folders,
+        signatures.search, search_files,
+    )  # fmt: skip
     cache.save(state)

@@ -83,6 +83,10 @@ class TargetState:
     full: dict[str, bytes] = field(default_factory=dict)
     # Every folder of the output → its mtime after the build (see write.OutputTransaction).
     folders: dict[str, int] | None = None
+    # The stat digest of what the search index is made from (not the templates), and the
+    # search files it gave: path → fingerprint.
+    search_signature: bytes = b""
+    search_files: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass

@@ -213,3 +213,38 @@ def search_cli(root, query: str) -> str:
     with contextlib.redirect_stdout(out):
         assert main(["search", query, "--root", str(root)]) == 0
     return out.getvalue()
+
+
+def test_a_template_edit_keeps_the_search_index_as_it_was(tmp_path, monkeypatch):
+    """Editing a template re-renders pages but neither re-indexes nor rewrites search files;
+    a search file removed by hand, or a changed article, brings the search work back."""
+    import site_builder.search.publish as publish
+
+    write_site(tmp_path, {"content/a.md": article(title="A", body="Licenciements."),
+                          "content/b.md": article(title="B")})  # fmt: skip
+    from site_builder.render import default_templates_dir
+
+    shutil.copytree(default_templates_dir(), tmp_path / "templates")
+    build_site(tmp_path)
+    indexed = []
+    real_publish = publish.publish_search
+    monkeypatch.setattr(publish, "publish_search", lambda *a, **k: indexed.append(1) or
+                        real_publish(*a, **k))  # fmt: skip
+
+    base = tmp_path / "templates/base.html"
+    base.write_text(base.read_text("utf-8") + "<!-- edited -->\n", "utf-8")
+    touch(base)
+    summary = build_site(tmp_path)
+    assert "2020/10/a/index.html" in summary.report.changed
+    assert not [p for p in summary.report.changed if p.startswith("search/s")]
+    assert indexed == [], "the search index was not touched"
+    assert search_cli(tmp_path, "licenciements").startswith("1 result")
+
+    shard = next((tmp_path / "output/search/shards").iterdir())
+    shard.unlink()
+    base.write_text(base.read_text("utf-8") + "<!-- again -->\n", "utf-8")
+    touch(base)
+    build_site(tmp_path)
+    assert indexed == [1] and shard.exists()
+    build_site(tmp_path, output=tmp_path / "clean", use_cache=False)
+    assert snapshot(tmp_path / "output") == snapshot(tmp_path / "clean")

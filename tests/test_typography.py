@@ -99,6 +99,81 @@ def test_a_page_without_anything_to_change_is_returned_as_is():
     assert typeset_html(page, "fr") == page
 
 
+# -- pages the scanner must read right ----------------------------------------------------------
+
+
+def test_english_rules_end_where_the_english_element_ends():
+    page = '<p lang="en">It\'s "fine": ok</p><p>C\'est "bien" : ok !</p>'
+    assert typeset_html(page, "fr") == (
+        f'<p lang="en">It’s “fine”: ok</p><p>C’est «{NBSP}bien{NBSP}»{NBSP}: ok{NNBSP}!</p>'
+    )
+
+
+def test_an_end_tag_that_closes_an_outer_element_also_ends_the_language_inside_it():
+    page = "<div><span lang=\"en\">It's here</div> c'est ici !"
+    assert typeset_html(page, "fr") == f'<div><span lang="en">It’s here</div> c’est ici{NNBSP}!'
+
+
+def test_a_french_label_inside_an_english_list_item_keeps_french_rules():
+    page = (
+        '<ul><li lang="en"><a href="/a">HPE\'s plan</a> <span lang="fr">En commun : HPE</span>'
+        '</li><li>Rachat : "HPE"</li></ul>'
+    )
+    assert typeset_html(page, "fr") == (
+        f'<ul><li lang="en"><a href="/a">HPE’s plan</a> <span lang="fr">En commun{NBSP}: HPE</span>'
+        f"</li><li>Rachat{NBSP}: «{NBSP}HPE{NBSP}»</li></ul>"
+    )
+
+
+def test_quotes_pair_across_inline_tags_in_an_english_block_and_after_it():
+    page = (
+        '<div lang="en"><p>He said "<em>yes</em>" to <a href="/x">it</a>.</p></div>'
+        '<p>Il dit "<em>oui</em>".</p>'
+    )
+    assert typeset_html(page, "fr") == (
+        '<div lang="en"><p>He said “<em>yes</em>” to <a href="/x">it</a>.</p></div>'
+        f"<p>Il dit «{NBSP}<em>oui</em>{NBSP}».</p>"
+    )
+
+
+def test_a_quote_after_code_closes_and_a_guillemet_keeps_its_space_across_a_link():
+    page = '<p>Tapez "<code>ls</code>" puis : entrée, «<a href="/x">l\'usine</a> »</p>'
+    assert typeset_html(page, "fr") == (
+        f"<p>Tapez «{NBSP}<code>ls</code>{NBSP}» puis{NBSP}: entrée, "
+        f'«<a href="/x">{NBSP}l’usine</a>{NBSP}»</p>'
+    )
+
+
+def test_a_greater_than_sign_in_an_attribute_value_does_not_end_the_tag():
+    page = '<p><a title="a > b : c" href="/x?a=1">lien : ici</a> l\'autre</p>'
+    assert typeset_html(page, "fr") == (
+        f'<p><a title="a > b : c" href="/x?a=1">lien{NBSP}: ici</a> l’autre</p>'
+    )
+
+
+def test_the_title_is_typeset_but_scripts_and_comments_are_not():
+    page = (
+        '<head><title>L\'annonce : "prudence" ?</title><script>var s = "a : b ?";</script></head>'
+        '<!-- <p lang="en"> "x" : y --><p>l\'usine : "x"</p>'
+    )
+    assert typeset_html(page, "fr") == (
+        f"<head><title>L’annonce{NBSP}: «{NBSP}prudence{NBSP}»{NNBSP}?</title>"
+        '<script>var s = "a : b ?";</script></head>'
+        f'<!-- <p lang="en"> "x" : y --><p>l’usine{NBSP}: «{NBSP}x{NBSP}»</p>'
+    )
+
+
+def test_a_less_than_sign_in_text_is_text():
+    assert typeset_html("<p>a < b : c</p>", "fr") == f"<p>a &lt; b{NBSP}: c</p>"
+
+
+def test_tags_and_attributes_written_in_capitals():
+    page = '<P LANG="EN">It\'s "ok"</P><p>C\'est "ok"</p><PRE>"brut" : rien</PRE>'
+    assert typeset_html(page, "fr") == (
+        f'<P LANG="EN">It’s “ok”</P><p>C’est «{NBSP}ok{NBSP}»</p><PRE>"brut" : rien</PRE>'
+    )
+
+
 # -- on rendered pages -------------------------------------------------------------------------
 
 BODY = """Le PDG a dit "nous *restons* prudents" : voir [le "rapport" d'HPE](https://ex.org/r?a=1:b).

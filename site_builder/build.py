@@ -271,9 +271,6 @@ def _search_outputs(rebuild: bool = False) -> tuple[dict[str, bytes], Staging, o
     from site_builder.search.publish import publish_search
 
     transaction, known, root, config, archive, bodies = _SEARCH_INPUTS
-    if rebuild:
-        # Beside the whoosh update, the longest task of a cold build, this one can wait.
-        os.nice(5)
     part = transaction.part()
     fingerprints = {}
     report: dict | None = {} if rebuild else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 
 from site_builder import __version__
@@ -21,14 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# A build makes millions of small objects that form no cycles (records, keys, pages). With
-# Python's default threshold (700) the cycle collector runs so often that it takes about a
-# tenth of an incremental build at 10,000 articles; cycles are still collected, less often.
-GC_THRESHOLD = 50_000
-
-
 def main(argv: list[str] | None = None) -> int:
-    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

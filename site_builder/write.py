@@ -81,14 +81,16 @@ class Staging:
             return
         target = f"{self.output}/{path}"
         try:
-            if os.stat(target).st_size == len(data):
-                with open(target, "rb") as old:
-                    if old.read() == data:
-                        self._unchanged += 1
-                        return
+            st = os.stat(target)
+        except (FileNotFoundError, NotADirectoryError):
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode):
+            self._added.append(path)  # a folder there is removed at commit
+        elif st.st_size == len(data) and _holds(target, data):
+            self._unchanged += 1
+            return
+        else:
             self._changed.append(path)
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            self._added.append(path)
         self._spooled[path] = self._append(data)
 
     def _append(self, data: bytes) -> tuple[str, int, int]:
@@ -298,6 +300,11 @@ class OutputTransaction(Staging):
         if sweep(top, prefix) and prefix:
             os.rmdir(top)
         return removed, folders
+
+
+def _holds(target: str, data: bytes) -> bool:
+    with open(target, "rb") as file:
+        return file.read() == data
 
 
 def _overwrite(target: str, data: bytes) -> bool:

@@ -80,3 +80,17 @@ def test_a_changed_page_is_written_in_place_but_never_through_a_link(tmp_path):
     assert not list(tmp_path.glob(".output*")), "no staging folder is left behind"
     build_site(tmp_path, output=tmp_path / "clean", use_cache=False)
     assert snapshot(out) == snapshot(tmp_path / "clean")
+
+
+def test_a_folder_put_where_a_page_belongs_gives_way_to_the_page(tmp_path):
+    write_site(tmp_path, {"content/a.md": article(title="A")})
+    build_site(tmp_path)
+    page = tmp_path / "output/2020/10/a/index.html"
+    page.unlink()
+    (page / "stray.txt").parent.mkdir()
+    (page / "stray.txt").write_text("x")
+    summary = build_site(tmp_path)
+    assert "2020/10/a/index.html" in summary.report.added
+    assert page.is_file() and "<h1" in page.read_text("utf-8")
+    build_site(tmp_path, output=tmp_path / "clean", use_cache=False)
+    assert snapshot(tmp_path / "output") == snapshot(tmp_path / "clean")

@@ -101,9 +101,7 @@ class Staging:
             self._spool, self._spool_end = (os.getpid(), fd, name), 0
         _, fd, name = self._spool
         offset = self._spool_end
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        _write_all(fd, data)
         self._spool_end += len(data)
         return name, offset, len(data)
 
@@ -302,6 +300,12 @@ class OutputTransaction(Staging):
         return removed, folders
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def _holds(target: str, data: bytes) -> bool:
     with open(target, "rb") as file:
         return file.read() == data
@@ -319,9 +323,7 @@ def _overwrite(target: str, data: bytes) -> bool:
         if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
             return False
         # Over the old blocks, then cut what is left: cheaper than emptying the file first.
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        _write_all(fd, data)
         if st.st_size > len(data):
             os.ftruncate(fd, len(data))
         return True

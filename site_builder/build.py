@@ -158,7 +158,9 @@ class _Signatures:
     content: dict[str, tuple[int, int]]  # the content files' stats
 
 
-def _input_signature(root: Path, config: SiteConfig, drafts: bool, template_root: Path):
+def _input_signature(
+    root: Path, config: SiteConfig, drafts: bool, template_root: Path
+) -> _Signatures:
     from site_builder.load import content_stats
 
     content = content_stats(root)
@@ -308,10 +310,8 @@ def _search_unchanged(root, config, output, previous: TargetState, signature: by
         return False
     if not (cache_folder(root, config.cache_dir) / STORE_FILE).exists():
         return False
-    outputs = previous.outputs
     return all(
-        path in outputs and unchanged(path, fp, outputs, output)
-        for path, fp in previous.search_files.items()
+        unchanged(path, fp, previous.outputs, output) for path, fp in previous.search_files.items()
     )
 
 

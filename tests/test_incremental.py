@@ -47,6 +47,20 @@ def touch(path):
     os.utime(path, ns=(stamp, stamp))
 
 
+def copy_templates(root):
+    """Give the site its own copy of the default templates, to edit."""
+    from site_builder.render import default_templates_dir
+
+    shutil.copytree(default_templates_dir(), root / "templates",
+                    ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))  # fmt: skip
+
+
+def append_to(path, text):
+    """An edit: `text` added at the end of `path`, saved a while ago."""
+    path.write_text(path.read_text("utf-8") + text, "utf-8")
+    touch(path)
+
+
 def apply(root, op):
     kind, n, title, date, companies = op
     files = sorted((root / "content").glob("*.md"))
@@ -97,9 +111,7 @@ def apply(root, op):
         registry.write_text(f"Hewlett Packard Enterprise:\n  aliases: [{alias}]\n", "utf-8")
         touch(registry)
     elif kind == "template":
-        template = root / "templates" / "404.html"
-        template.write_text(template.read_text("utf-8") + f"{{# edit {n} #}}\n", "utf-8")
-        touch(template)
+        append_to(root / "templates" / "404.html", f"{{# edit {n} #}}\n")
 
 
 @given(operations)
@@ -107,11 +119,8 @@ def apply(root, op):
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 def test_incremental_builds_equal_clean_builds(tmp_path_factory, ops):
-    from site_builder.render import default_templates_dir
-
     root = tmp_path_factory.mktemp("site")
-    shutil.copytree(default_templates_dir(), root / "templates",
-                    ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))  # fmt: skip
+    copy_templates(root)
     write_site(root, {
         "site.yaml": "per_page: 2\n",
         "content/un.md": article(title="Un", date="2020-10"),
@@ -222,9 +231,7 @@ def test_a_template_edit_keeps_the_search_index_as_it_was(tmp_path, monkeypatch)
 
     write_site(tmp_path, {"content/a.md": article(title="A", body="Licenciements."),
                           "content/b.md": article(title="B")})  # fmt: skip
-    from site_builder.render import default_templates_dir
-
-    shutil.copytree(default_templates_dir(), tmp_path / "templates")
+    copy_templates(tmp_path)
     build_site(tmp_path)
     indexed = []
     real_publish = publish.publish_search
@@ -232,8 +239,7 @@ def test_a_template_edit_keeps_the_search_index_as_it_was(tmp_path, monkeypatch)
                         real_publish(*a, **k))  # fmt: skip
 
     base = tmp_path / "templates/base.html"
-    base.write_text(base.read_text("utf-8") + "<!-- edited -->\n", "utf-8")
-    touch(base)
+    append_to(base, "<!-- edited -->\n")
     summary = build_site(tmp_path)
     assert "2020/10/a/index.html" in summary.report.changed
     assert not [p for p in summary.report.changed if p.startswith("search/s")]
@@ -242,8 +248,7 @@ def test_a_template_edit_keeps_the_search_index_as_it_was(tmp_path, monkeypatch)
 
     shard = next((tmp_path / "output/search/shards").iterdir())
     shard.unlink()
-    base.write_text(base.read_text("utf-8") + "<!-- again -->\n", "utf-8")
-    touch(base)
+    append_to(base, "<!-- again -->\n")
     build_site(tmp_path)
     assert indexed == [1] and shard.exists()
     build_site(tmp_path, output=tmp_path / "clean", use_cache=False)

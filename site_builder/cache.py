@@ -19,8 +19,9 @@ import os
 import pickle
 import sqlite3
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import starmap
 from pathlib import Path
 from typing import NamedTuple
 
@@ -99,6 +100,27 @@ class CacheState:
     related: tuple[bytes, dict] | None = None
 
 
+# The records are saved as plain tuples: pickle calls Python code for each named tuple, which
+# made saving the state of 10,000 articles take 0.1 s instead of 0.03 s.
+def _tuples(state: CacheState) -> CacheState:
+    return replace(
+        state,
+        sources={path: tuple(r) for path, r in state.sources.items()},
+        targets={
+            target: replace(t, outputs={path: tuple(r) for path, r in t.outputs.items()})
+            for target, t in state.targets.items()
+        },
+    )
+
+
+def _records(state: CacheState) -> CacheState:
+    sources = state.sources
+    state.sources = dict(zip(sources, starmap(SourceRecord, sources.values()), strict=True))
+    for t in state.targets.values():
+        t.outputs = dict(zip(t.outputs, starmap(OutputRecord, t.outputs.values()), strict=True))
+    return state
+
+
 @contextlib.contextmanager
 def no_gc():
     """Pickling builds or walks many objects and none of them cyclic garbage: a collection in
@@ -131,8 +153,8 @@ class BuildCache:
         try:
             with open(self._state_file, "rb") as f, no_gc():
                 version, state = pickle.load(f)
-            if version == (FORMAT, code_digest()) and isinstance(state, CacheState):
-                return state
+                if version == (FORMAT, code_digest()) and isinstance(state, CacheState):
+                    return _records(state)
         except Exception:  # any unreadable cache means a cold build
             pass
         return CacheState()
@@ -140,7 +162,8 @@ class BuildCache:
     def save(self, state: CacheState) -> None:
         tmp = self._state_file.with_suffix(".tmp")
         with open(tmp, "wb") as f, no_gc():
-            pickle.dump(((FORMAT, code_digest()), state), f, protocol=pickle.HIGHEST_PROTOCOL)
+            saved = ((FORMAT, code_digest()), _tuples(state))
+            pickle.dump(saved, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self._state_file)
         self.state = state
 

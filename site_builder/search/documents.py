@@ -15,10 +15,12 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from functools import cached_property, partial
+from operator import attrgetter
 
 from site_builder import urls
 from site_builder.archive import Archive
 from site_builder.dates import format_date
+from site_builder.fingerprint import digest
 from site_builder.model import Article
 from site_builder.search.analysis import ANALYSIS_VERSION
 
@@ -58,8 +60,10 @@ class SearchDocument:
     def content_key(self) -> str:
         """Changes whenever anything indexed or shown for this document changes (the body
         through its key in the body store, so that unchanged bodies are never read)."""
-        values = (ANALYSIS_VERSION, *(getattr(self, f.name) for f in fields(self) if f.compare))
-        return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()[:32]
+        return digest(ANALYSIS_VERSION, _compared(self)).hex()
+
+
+_compared = attrgetter(*(f.name for f in fields(SearchDocument) if f.compare))
 
 
 def day_of(article: Article) -> int:
@@ -90,42 +94,64 @@ def _body_text(bodies, path: str) -> str:
     return bodies.get_path(path).text
 
 
+def _company_values(archive: Archive, aliases, canonical: tuple, written: tuple) -> tuple:
+    """An article's companies as search shows them: canonical names, the words indexed for
+    them (names as written, canonical names and aliases), slugs."""
+    companies = tuple(n for n in canonical if n in archive.company_slugs)
+    words: list[str] = []
+    for name in (*companies, *written):
+        for w in (name, *aliases.get(name, ())):
+            if w not in words:
+                words.append(w)
+    return companies, tuple(words), tuple(archive.company_slugs[n] for n in companies)
+
+
 def search_documents(archive: Archive, bodies) -> list[SearchDocument]:
     """Every article of the archive as a search document, sorted by id."""
     aliases = {t.name: t.facts.aliases for t in archive.companies if t.facts}
     source_names = {t.slug: t.name for t in archive.sources}
     paths = {a.path: urls.article_path(a) for a in archive.articles}
     ids = assign_ids((day_of(a), paths[a.path]) for a in archive.articles)
+    # Articles share their companies, tags and dates with many others: each combination's
+    # values are made once (an edit builds every document again).
+    company_values: dict[tuple, tuple] = {}
+    tag_values: dict[tuple, tuple] = {}
+    date_values: dict[tuple, tuple] = {}
     docs = []
     for article in archive.articles:
-        companies = tuple(
-            n for n in archive.company_names[article.path] if n in archive.company_slugs
-        )
-        words: list[str] = []
-        for name in (*companies, *article.companies):
-            for w in (name, *aliases.get(name, ())):
-                if w not in words:
-                    words.append(w)
+        names = (archive.company_names[article.path], article.companies)
+        company = company_values.get(names)
+        if company is None:
+            company = company_values[names] = _company_values(archive, aliases, *names)
+        tags = tag_values.get(article.tags)
+        if tags is None:
+            kept = tuple(t for t in article.tags if t in archive.tag_slugs)
+            slugs = tuple(dict.fromkeys(archive.tag_slugs[t] for t in kept))
+            tags = tag_values[article.tags] = (kept, slugs)
+        when = (article.date, article.lang)
+        date = date_values.get(when)
+        if date is None:
+            date = date_values[when] = (format_date(*when), article.date.iso())
         source_slug = archive.source_slugs[article.source.name]
-        tags = tuple(t for t in article.tags if t in archive.tag_slugs)
+        path = paths[article.path]
         docs.append(
             SearchDocument(
-                id=ids[paths[article.path]],
-                path=paths[article.path],
+                id=ids[path],
+                path=path,
                 title=article.title,
                 lang=article.lang,
-                date_label=format_date(article.date, article.lang),
-                date_iso=article.date.iso(),
+                date_label=date[0],
+                date_iso=date[1],
                 year=article.date.year,
                 summary=article.summary,
                 body_key=bodies.key(article.path),
-                companies=companies,
-                company_words=tuple(words),
+                companies=company[0],
+                company_words=company[1],
                 source=source_names[source_slug],
-                tags=tags,
-                company_slugs=tuple(archive.company_slugs[n] for n in companies),
+                tags=tags[0],
+                company_slugs=company[2],
                 source_slug=source_slug,
-                tag_slugs=tuple(dict.fromkeys(archive.tag_slugs[t] for t in tags)),
+                tag_slugs=tags[1],
                 read_body=partial(_body_text, bodies, article.path),
             )
         )

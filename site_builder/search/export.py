@@ -39,6 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from itertools import pairwise
+from operator import attrgetter
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length
@@ -445,11 +446,14 @@ def facets_file(
                             ("tag", "tag_slugs")):  # fmt: skip
         names = facets.get(kind, [])
         index = {n["slug"]: i for i, n in enumerate(names)}
+        lists: dict[object, list[int]] = {}  # many documents share one value
         per_doc = []
-        for doc in docs:
-            value = getattr(doc, attribute)
-            slugs = (value,) if isinstance(value, str) else value
-            per_doc.append([index[s] for s in slugs if s in index])
+        for value in map(attrgetter(attribute), docs):
+            found = lists.get(value)
+            if found is None:
+                slugs = (value,) if isinstance(value, str) else value
+                found = lists[value] = [index[s] for s in slugs if s in index]
+            per_doc.append(found)
         record[kind] = {
             "names": [[n["name"], n["slug"], list(n.get("aliases", ()))] for n in names],
             "docs": per_doc,
@@ -493,7 +497,8 @@ def export_index(
             data = fragment(doc, url)
             made[doc.id] = (key, data)
             read = _constant(data)
-        files.append(SearchFile(fragment_path(doc.id), digest("fragment", key), read))
+        fingerprint = hashlib.blake2b(key.encode(), digest_size=16, person=b"fragment").digest()
+        files.append(SearchFile(fragment_path(doc.id), fingerprint, read))
     wanted = {doc.id for doc in docs}
     store.set_fragments(made, [i for i in previous if i not in wanted])
     facets_path, facets_data = facets_file(docs, facets, store)

@@ -1,15 +1,6 @@
 """Typography on rendered HTML: French rules on French text, English rules on English text.
 
-Conventions (those of the Imprimerie nationale's *Lexique des règles typographiques*, as most
-French publishers apply them on screen):
-
-- `"…"` becomes `« … »`, with a no-break space (U+00A0) inside each guillemet;
-- a narrow no-break space (U+202F) before `;`, `!` and `?`;
-- a no-break space (U+00A0) before `:`;
-- the apostrophe `'` becomes `’`.
-
-English text gets curly quotes (`“…”`, `‘…’`) and `’`, and no extra spaces. Text in other
-languages is left as written.
+The rules themselves, on plain text, are in `typesetting.py`.
 
 Only text nodes change. Tags, attribute values, comments, the content of `code`, `pre`, `kbd`,
 `samp`, `script`, `style` and `textarea`, and URLs or e-mail addresses written in the text are
@@ -45,8 +36,7 @@ import functools
 import html
 import re
 
-NBSP = "\u00a0"
-NNBSP = "\u202f"
+from site_builder.typesetting import BOUNDARY, FRENCH_RULES, rules_for, typeset_text
 
 # Elements whose text is code or machine text: left exactly as written.
 _VERBATIM = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea"})
@@ -62,109 +52,14 @@ _INLINE = frozenset({
     "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
 })  # fmt: skip
 
-_LANG_ATTR = re.compile(r"""(?:^|\s)lang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
-_TRIGGERS = re.compile(r"[\"':;!?«»]")
-_PROTECTED = re.compile(
-    r"(?:https?://|ftp://|mailto:|www\.)[^\s<>«»\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-    re.I,
-)
-_WWW = re.compile(r"www\.", re.I)
+# One attribute of a start tag, as the HTML tokenizer reads it: a name, then maybe a value.
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=][^\s"'>/=]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
 _RAW_TEXT_END = {name: re.compile(rf"</{name}\s*>", re.I) for name in _RAW_TEXT}
 
-# A boundary stands for "start of a block, or whitespace": quotes after it open.
-_BOUNDARY = "\x01"
-_OPENERS = r"\s\x01(\[{«“‘—–/-"
-
-# A rule is (anchors, pattern, replacement): every match holds one of the anchor characters,
-# so a rule whose anchors are all absent is skipped.
-_Rules = tuple[tuple[str, re.Pattern[str], str], ...]
-
-# French rules, applied in this order on text prefixed with the previous character.
-_FR_RULES: _Rules = (
-    ("'", re.compile("'"), "’"),
-    ('"', re.compile(rf'(?<=[{_OPENERS}])"\s*'), "«" + NBSP),
-    ('"', re.compile(r'\s*"'), NBSP + "»"),
-    ("«", re.compile(r"«[ \t\n\u202f]*(?=\S)"), "«" + NBSP),
-    ("»", re.compile(r"(?<=\S)[ \t\n\u202f]*»"), NBSP + "»"),
-    (
-        ";!?",
-        re.compile(r"(?<=[^\s\x01;:!?(\[«])[ \t\n\u00a0\u202f]*([;!?]+)(?=\s|\Z|[»)\].,…\"”])"),
-        NNBSP + r"\1",
-    ),
-    (
-        ":",
-        re.compile(r"(?<=[^\s\x01;:!?(\[«])[ \t\n\u00a0\u202f]*:(?=\s|\Z|[»)\]\"”])"),
-        NBSP + ":",
-    ),
-)
-_EN_RULES: _Rules = (
-    ('"', re.compile(rf'(?<=[{_OPENERS}])"'), "“"),
-    ('"', re.compile('"'), "”"),
-    ("'", re.compile(rf"(?<=[{_OPENERS}])'(?=\w)"), "‘"),
-    ("'", re.compile("'"), "’"),
-)
 # Only these look at the previous character: a leading quote (both languages), leading French
 # punctuation, and the French space after a `«` that ends the text before.
 _LEADING_FR_PUNCTUATION = re.compile(r"[ \t\n\u00a0\u202f]*[;:!?&]")
 _LEADING_CONTEXT = frozenset("\"'& \t\n\u00a0\u202f;:!?")
-
-
-@functools.lru_cache(maxsize=64)  # a page has a handful of language tags, looked up often
-def rules_for(lang: str | None) -> _Rules:
-    """The substitutions for a language: French, English, or none for other languages."""
-    base = (lang or "").split("-")[0].lower()
-    return {"fr": _FR_RULES, "en": _EN_RULES}.get(base, ())
-
-
-def typeset_text(text: str, lang: str | None, previous: str = _BOUNDARY) -> str:
-    """Apply the rules of `lang` to plain text. `previous` is the character before `text`
-    (a boundary by default): it decides whether a quote at the start opens or closes."""
-    rules = rules_for(lang)
-    if not rules or not _TRIGGERS.search(text):
-        return text
-    if not _may_hold_address(text):
-        return _substitute(rules, text, previous)
-    out: list[str] = []
-    start = 0
-    for match in _PROTECTED.finditer(text):
-        out.append(_apply(rules, text[start : match.start()], previous))
-        out.append(match.group())
-        previous = match.group()[-1]
-        start = match.end()
-    out.append(_apply(rules, text[start:], previous))
-    return "".join(out)
-
-
-def _may_hold_address(text: str) -> bool:
-    """False when `text` surely holds no URL or e-mail address: searching for one is slow."""
-    return (
-        "@" in text
-        or "://" in text
-        or "o:" in text
-        or "O:" in text  # mailto:
-        or (("w" in text or "W" in text) and _WWW.search(text) is not None)
-    )
-
-
-def _apply(rules: _Rules, text: str, previous: str) -> str:
-    if not text or not _TRIGGERS.search(text):
-        return text
-    return _substitute(rules, text, previous)
-
-
-def _substitute(rules: _Rules, text: str, previous: str) -> str:
-    # The previous character only gives context; a quote there would itself be rewritten.
-    if previous.isspace() or previous == _BOUNDARY:
-        prefix = _BOUNDARY
-    else:
-        prefix = "x" if previous in "\"'" else previous
-    result = prefix + text
-    for anchors, pattern, replacement in rules:
-        for char in anchors:
-            if char in result:
-                result = pattern.sub(replacement, result)
-                break
-    return result[1:] if result.startswith(prefix) else result
 
 
 def _reads_previous(chunk: str, lang: str | None, previous: str) -> bool:
@@ -178,7 +73,7 @@ def _reads_previous(chunk: str, lang: str | None, previous: str) -> bool:
         return False
     if chunk[0] in '"&' or previous == "«":
         return True
-    if rules is _FR_RULES:
+    if rules is FRENCH_RULES:
         return _LEADING_FR_PUNCTUATION.match(chunk) is not None
     return chunk[0] == "'"
 
@@ -189,7 +84,7 @@ def _typeset_chunk(chunk: str, lang: str | None, previous: str) -> tuple[str | N
     character it leaves for the chunk after it."""
     plain = html.unescape(chunk)
     typeset = typeset_text(plain, lang, previous)
-    last = _BOUNDARY if typeset[-1].isspace() else typeset[-1]
+    last = BOUNDARY if typeset[-1].isspace() else typeset[-1]
     return (html.escape(typeset, quote=False) if typeset != plain else None), last
 
 
@@ -240,6 +135,16 @@ _OPEN_ATTRS = r"""(?>(?:[^'">/A-Z]++|"[^"]*+"|'[^']*+')*)"""
 _VOID_TAG = rf"<(?:{'|'.join(sorted(_VOID))})(?![A-Za-z0-9-]){_ATTRS}>"
 
 
+def _lang_attribute(attrs: str, inherited: str | None) -> str | None:
+    """The value of the `lang` attribute among a start tag's attributes (the first one, as
+    browsers read it); `inherited` without one. A `lang=` inside another value is text."""
+    for found in _ATTRIBUTE.finditer(attrs):
+        if found.group(1).lower() == "lang":
+            value = found.group(2) or ""
+            return (value[1:-1] if value[:1] in "\"'" else value) or None
+    return inherited
+
+
 def _nested_pairs(depth: int) -> str:
     """The pattern of a pair holding pairs nested `depth` deep at most."""
     pair = ""
@@ -286,7 +191,7 @@ class _Typesetter:
         self.exact = exact
         self.stack: list[tuple[str, str | None]] = [("", lang)] if exact else []
         self.verbatim = 0
-        self.previous = _BOUNDARY
+        self.previous = BOUNDARY
         self.skimmed: list[tuple[int, int]] = []
         self.out: list[str] = []
         self.copied = 0  # page[:copied] is in `out`
@@ -330,7 +235,7 @@ class _Typesetter:
             return end  # comment, doctype, processing instruction
         name = name.lower()
         if name not in _INLINE:
-            self.set_previous(_BOUNDARY)
+            self.set_previous(BOUNDARY)
         if closing:
             self.close(name)
         elif name not in _VOID and not attrs.rstrip().endswith("/"):
@@ -342,9 +247,8 @@ class _Typesetter:
     def open(self, name: str, attrs: str) -> None:
         """Track an element once one is tracked, or if it is code or changes the rules."""
         lang = self.lang
-        found = _LANG_ATTR.search(attrs)
-        if found:
-            lang = next(g for g in found.groups() if g is not None) or None
+        if "lang" in attrs or "LANG" in attrs.upper():
+            lang = _lang_attribute(attrs, lang)
         if self.stack or name in _VERBATIM or rules_for(lang) != rules_for(self.base):
             self.stack.append((name, lang))
             if name in _VERBATIM:
@@ -394,7 +298,7 @@ class _Typesetter:
                 self.set_previous("x")  # code reads as a word: a quote after it closes
         elif text:
             last = text[-1]
-            self.set_previous(_BOUNDARY if last.isspace() else last)
+            self.set_previous(BOUNDARY if last.isspace() else last)
 
     def set_previous(self, char: str) -> None:
         self.previous = char
@@ -408,10 +312,10 @@ class _Typesetter:
             text_end, block_end = found.end("text"), found.end("block")
             if text_end > block_end:
                 last = self.page[text_end - 1]
-                self.previous = _BOUNDARY if last.isspace() else last
+                self.previous = BOUNDARY if last.isspace() else last
                 break
             if block_end >= 0:
-                self.previous = _BOUNDARY
+                self.previous = BOUNDARY
                 break
         self.skimmed.clear()
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.typography import NBSP, NNBSP, typeset_html, typeset_text
+from site_builder.typesetting import NBSP, NNBSP, typeset_text
+from site_builder.typography import typeset_html
 from support.sites import article, build, write_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -136,12 +137,29 @@ def test_quotes_pair_across_inline_tags_in_an_english_block_and_after_it():
     )
 
 
-def test_a_quote_after_code_closes_and_a_guillemet_keeps_its_space_across_a_link():
+def test_a_quote_after_code_closes_and_a_guillemet_takes_its_space_before_a_link():
     page = '<p>Tapez "<code>ls</code>" puis : entrée, «<a href="/x">l\'usine</a> »</p>'
     assert typeset_html(page, "fr") == (
         f"<p>Tapez «{NBSP}<code>ls</code>{NBSP}» puis{NBSP}: entrée, "
-        f'«<a href="/x">{NBSP}l’usine</a>{NBSP}»</p>'
+        f'«{NBSP}<a href="/x">l’usine</a>{NBSP}»</p>'
     )
+
+
+def test_a_guillemet_before_an_inline_tag_gets_the_same_space_however_it_was_typed():
+    # Typed with a space, without one, or as a straight quote: the reader sees one layout.
+    for typed in ("« <em>bonjour</em> »", "«<em>bonjour</em>»", '"<em>bonjour</em>"'):
+        page = f"<p>Il a dit {typed} hier.</p>"
+        assert typeset_html(page, "fr") == f"<p>Il a dit «{NBSP}<em>bonjour</em>{NBSP}» hier.</p>"
+
+
+def test_lang_written_inside_another_attribute_is_not_the_language():
+    page = '<p><a title="voir lang=en" href="/x">Il a dit "oui" : bien</a></p>'
+    assert typeset_html(page, "fr") == (
+        f'<p><a title="voir lang=en" href="/x">Il a dit «{NBSP}oui{NBSP}»{NBSP}: bien</a></p>'
+    )
+    # The attribute itself counts whatever its case or quoting.
+    page = '<p><a LANG=en>He said "yes"</a></p>'
+    assert typeset_html(page, "fr") == "<p><a LANG=en>He said “yes”</a></p>"
 
 
 def test_a_greater_than_sign_in_an_attribute_value_does_not_end_the_tag():

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from site_builder.cache import (
     BuildCache,
-    CacheState,
     SourceRecord,
     no_gc,
     open_bodies,
@@ -372,8 +371,7 @@ def load_site(
     settings = parse_settings_key(config)
     # A body depends on the file's bytes and the parse settings (raw HTML allowed or not).
     body_suffix = _hash(settings.encode())[:16]
-    state = cache.state if cache is not None else CacheState()
-    known = state.sources if state.key == settings else {}
+    known = cache.sources(settings) if cache is not None else {}
     fresh_cutoff = time.time_ns() - 2_000_000_000  # mtimes this recent may hide a second edit
 
     records: dict[str, SourceRecord] = {}
@@ -424,8 +422,7 @@ def load_site(
                 articles.append(parsed.article)
                 keys[relpath] = f"{record.content_hash}:{body_suffix}"
     if cache is not None:
-        state.key = settings
-        state.sources = records
+        cache.set_sources(settings, records)
     return LoadResult(
         tuple(articles),
         registry,

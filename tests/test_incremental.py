@@ -186,6 +186,27 @@ def test_deleting_the_cache_changes_nothing_but_speed(tmp_path):
     assert summary.report.written == 0
 
 
+def test_losing_the_record_of_the_content_files_reads_them_again(tmp_path):
+    # The records of the content files have a file of their own in the cache: without it,
+    # or with an unreadable one, an edit still gives the bytes of a clean build.
+    write_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
+    build_site(tmp_path)
+    for damage in ("delete", "garble"):
+        records = tmp_path / ".cache/sources.pickle"
+        if damage == "delete":
+            records.unlink()
+        else:
+            records.write_bytes(b"not a pickle")
+        edited = article(title="B", body=f"Texte revu ({damage}).")
+        (tmp_path / "content/b.md").write_text(edited, "utf-8")
+        touch(tmp_path / "content/b.md")
+        build_site(tmp_path)
+        build_site(tmp_path, output=tmp_path / "clean", use_cache=False)
+        assert snapshot(tmp_path / "output") == snapshot(tmp_path / "clean")
+        assert f"Texte revu ({damage})" in (tmp_path / "output/2020/10/b/index.html").read_text()
+        shutil.rmtree(tmp_path / "clean")
+
+
 def test_search_made_in_a_worker_process_gives_the_same_site(tmp_path, monkeypatch):
     import site_builder.build as build_module
 

@@ -21,7 +21,8 @@ from pathlib import Path
 from site_builder.config import SiteConfig
 from site_builder.dates import ArticleDate, DateError, parse_date
 from site_builder.frontmatter import YAMLError, parse_yaml
-from site_builder.load import CONTENT_DIR, parse_file
+from site_builder.inputs import CONTENT_DIR
+from site_builder.load import parse_file
 from site_builder.slugs import slugify
 
 PLACEHOLDER = "À compléter"

@@ -14,18 +14,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from site_builder import urls
-from site_builder.archive import Archive, build_archive
-from site_builder.cache import BuildCache, CacheState, OutputRecord, TargetState, code_digest
+from site_builder.cache import (
+    BuildCache,
+    CacheState,
+    OutputRecord,
+    TargetState,
+    code_digest,
+    unchanged,
+)
 from site_builder.config import SiteConfig, load_config
 from site_builder.fingerprint import digest
-from site_builder.load import LoadResult, load_site
-from site_builder.outputs import keep_or_put, produce_files, produce_pages, unchanged
-from site_builder.plan import Feed, PageEntry, RelatedMap, page_entries, plan_feeds, related_map
+from site_builder.inputs import content_stats, templates_dir
 from site_builder.problems import ContentErrors, Problem
-from site_builder.render import Renderer, collect_assets, templates_dir
 from site_builder.write import OutputTransaction, Staging, WriteReport, check_output_location
+
+# The rest of the pipeline is imported where it is used: a build that finds nothing changed
+# returns before it needs any of it (importing it took a sixth of such a build).
+if TYPE_CHECKING:
+    from site_builder.archive import Archive
+    from site_builder.load import LoadResult
+    from site_builder.plan import Feed, PageEntry, RelatedMap
+    from site_builder.render import Renderer
 
 Progress = Callable[[str, int, int], None]
 
@@ -70,6 +81,8 @@ class SitePlan:
 
 def collisions(pages: list[PageEntry]) -> list[Problem]:
     """Two articles (or an article and another page) that would write the same file."""
+    from site_builder import urls
+
     by_path: dict[str, PageEntry] = {}
     problems = []
     for page in pages:
@@ -106,6 +119,10 @@ def plan_site(
     `stats` are the content files' stats if the caller already has them. `on_archive` is
     called with the archive as soon as it is built without a problem, before the pages are
     planned (the build starts the search index there)."""
+    from site_builder.archive import build_archive
+    from site_builder.load import load_site
+    from site_builder.plan import page_entries
+
     config: SiteConfig = load_config(root, base_url)
     loaded = load_site(root, config, drafts=drafts, cache=cache, progress=progress, stats=stats)
     problems = list(loaded.problems)
@@ -124,6 +141,8 @@ def plan_site(
 def _related(archive: Archive, cache: BuildCache | None) -> RelatedMap:
     """Related articles depend only on the order of the articles and their companies' names:
     when neither changed (an edited body, summary or title), last build's answer holds."""
+    from site_builder.plan import related_map
+
     if cache is None:
         return related_map(archive)
     names = archive.company_names
@@ -165,8 +184,6 @@ class _Signatures:
 def _input_signature(
     root: Path, config: SiteConfig, drafts: bool, template_root: Path
 ) -> _Signatures:
-    from site_builder.load import content_stats
-
     content = content_stats(root)
     stats: list[object] = [code_digest(), config, drafts, str(template_root)]
     stats.append(sorted(content.items()))
@@ -275,6 +292,7 @@ def _update_index():
 
 
 def _search_outputs(rebuild: bool = False) -> tuple[dict[str, bytes], Staging, object]:
+    from site_builder.outputs import keep_or_put
     from site_builder.search.publish import publish_search
 
     transaction, known, root, config, archive, bodies = _SEARCH_INPUTS
@@ -345,9 +363,11 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         return BuildSummary(previous.articles, previous.pages, n, report,
                             time.perf_counter() - started)  # fmt: skip
 
-    # Imported here: a build with nothing changed returns before it needs them.
     from site_builder.feeds import render_feed
     from site_builder.hosting import render_headers
+    from site_builder.outputs import keep_or_put, produce_files, produce_pages
+    from site_builder.plan import plan_feeds
+    from site_builder.render import Renderer, collect_assets
     from site_builder.sitemap import render_robots, render_sitemaps
 
     known = previous.outputs

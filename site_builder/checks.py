@@ -28,11 +28,12 @@ from site_builder import urls
 from site_builder.authoring import PLACEHOLDER
 from site_builder.build import SitePlan, plan_site
 from site_builder.frontmatter import FrontMatterError, split_front_matter
+from site_builder.inputs import templates_dir
 from site_builder.model import Article
 from site_builder.plan import plan_feeds
 from site_builder.problems import ContentErrors, Problem
 from site_builder.registry import REGISTRY_FILE
-from site_builder.render import collect_assets, templates_dir
+from site_builder.render import collect_assets
 from site_builder.slugs import slugify
 
 ERROR, WARNING = "error", "warning"

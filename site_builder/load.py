@@ -28,6 +28,7 @@ from site_builder.cache import (
 from site_builder.config import SiteConfig, is_http_url
 from site_builder.dates import DateError, parse_date
 from site_builder.frontmatter import FrontMatterError, split_front_matter
+from site_builder.inputs import content_stats
 from site_builder.markup import (
     RenderedBody,
     first_paragraph,
@@ -40,7 +41,6 @@ from site_builder.problems import Problem
 from site_builder.registry import REGISTRY_FILE, CompanyRegistry, parse_registry
 from site_builder.slugs import is_valid_slug, slugify
 
-CONTENT_DIR = "content"
 KNOWN_FIELDS = (
     "title", "date", "source", "companies", "tags", "lang", "summary", "url", "slug", "draft",
 )  # fmt: skip
@@ -109,27 +109,6 @@ def content_files(root: Path) -> list[str]:
     Hidden files and folders (starting with `.`) are skipped.
     """
     return sorted(content_stats(root))
-
-
-def content_stats(root: Path) -> dict[str, tuple[int, int]]:
-    """Every Markdown file under `root/content` → (size, mtime in ns)."""
-    found: dict[str, tuple[int, int]] = {}
-    stack = [(root / CONTENT_DIR, CONTENT_DIR)]
-    while stack:
-        folder, rel = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=True):
-                stack.append((Path(entry.path), f"{rel}/{entry.name}"))
-            elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=True):
-                st = entry.stat()
-                found[f"{rel}/{entry.name}"] = (st.st_size, st.st_mtime_ns)
-    return found
 
 
 def parse_file(relpath: str, raw: bytes, config: SiteConfig) -> ParsedFile:

@@ -7,10 +7,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from site_builder import urls
-from site_builder.cache import OutputRecord
+from site_builder.cache import OutputRecord, unchanged
 from site_builder.fingerprint import Memo, digest
 from site_builder.load import BodyStore
 from site_builder.plan import ArticleItem, PageEntry, PagePlan
@@ -63,18 +62,6 @@ def page_key(entry: PageEntry, environment: bytes, bodies: BodyStore) -> bytes:
     """The fingerprint of a page from its entry's inputs, without planning it."""
     body = bodies.key(entry.body_of) if entry.body_of is not None else None
     return digest(environment, entry.path, entry.title, body, entry.inputs)
-
-
-def unchanged(path: str, fingerprint: bytes, previous: dict[str, OutputRecord], output: Path):
-    """True when `output/path` holds what `fingerprint` describes, untouched since written."""
-    old = previous.get(path)
-    if old is None or old.fingerprint != fingerprint:
-        return False
-    try:
-        st = os.stat(f"{output}/{path}")  # not `output / path`: 25k of them cost 0.2 s
-    except OSError:
-        return False
-    return (st.st_size, st.st_mtime_ns) == (old.size, old.mtime_ns)
 
 
 def produce_pages(

@@ -19,24 +19,6 @@ from site_builder.typography import typeset_html
 STATIC_DIR = "static"
 
 
-def default_templates_dir() -> Path:
-    """The package's own templates (this repository's `templates/`)."""
-    try:
-        from importlib.resources import files
-
-        found = Path(str(files("site_builder._templates")))
-        if (found / "base.html").exists():
-            return found
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / "templates"
-
-
-def templates_dir(root: Path) -> Path:
-    own = root / "templates"
-    return own if own.is_dir() else default_templates_dir()
-
-
 @dataclass(frozen=True)
 class Asset:
     """A static file published under a name that carries its content hash."""

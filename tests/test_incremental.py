@@ -49,7 +49,7 @@ def touch(path):
 
 def copy_templates(root):
     """Give the site its own copy of the default templates, to edit."""
-    from site_builder.render import default_templates_dir
+    from site_builder.inputs import default_templates_dir
 
     shutil.copytree(default_templates_dir(), root / "templates",
                     ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))  # fmt: skip

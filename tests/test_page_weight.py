@@ -99,7 +99,8 @@ def test_related_articles_prefer_more_and_rarer_companies_in_common(big_archive)
 
 
 def test_pages_of_a_large_archive_stay_under_50_kb(big_archive, tmp_path):
-    from site_builder.render import Renderer, collect_assets, default_templates_dir
+    from site_builder.inputs import default_templates_dir
+    from site_builder.render import Renderer, collect_assets
 
     archive, config = big_archive
     pages = {p.path: p for p in plan_pages(archive, config)}

@@ -1,0 +1,48 @@
+"""Where a site's inputs are, and their stats: what a build looks at first. A build with
+nothing changed stops there, before it imports the rest of the pipeline."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CONTENT_DIR = "content"
+
+
+def content_stats(root: Path) -> dict[str, tuple[int, int]]:
+    """Every Markdown file under `root/content` → (size, mtime in ns)."""
+    found: dict[str, tuple[int, int]] = {}
+    stack = [(root / CONTENT_DIR, CONTENT_DIR)]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=True):
+                stack.append((Path(entry.path), f"{rel}/{entry.name}"))
+            elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=True):
+                st = entry.stat()
+                found[f"{rel}/{entry.name}"] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+def default_templates_dir() -> Path:
+    """The package's own templates (this repository's `templates/`)."""
+    try:
+        from importlib.resources import files
+
+        found = Path(str(files("site_builder._templates")))
+        if (found / "base.html").exists():
+            return found
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def templates_dir(root: Path) -> Path:
+    own = root / "templates"
+    return own if own.is_dir() else default_templates_dir()

@@ -21,6 +21,7 @@ from site_builder.cache import (
     CacheState,
     OutputRecord,
     TargetState,
+    all_unchanged,
     code_digest,
     unchanged,
 )
@@ -355,9 +356,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     target = str(output.resolve())
     state = cache.state if cache is not None else CacheState()
     previous = state.targets.get(target, TargetState())
-    if previous.signature == signature and all(
-        unchanged(p, r.fingerprint, previous.outputs, output) for p, r in previous.outputs.items()
-    ):
+    if previous.signature == signature and all_unchanged(previous.outputs, output):
         n = len(previous.outputs)
         report = WriteReport((), (), (), n)
         return BuildSummary(previous.articles, previous.pages, n, report,

@@ -18,6 +18,7 @@ import hashlib
 import os
 import pickle
 import sqlite3
+import time
 import zlib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -82,6 +83,35 @@ def unchanged(path: str, fingerprint: bytes, previous: dict[str, OutputRecord], 
     except OSError:
         return False
     return (st.st_size, st.st_mtime_ns) == (old.size, old.mtime_ns)
+
+
+# A build with nothing changed stats every output. From a warm inode cache that takes 3 µs a
+# file, and threads only add contention; from a cold one (a CI runner that restored `output/`)
+# 70 µs, and eight threads reading at once take less than half the time. The first files
+# stated tell which case it is.
+_PROBE = 256
+_COLD_SECONDS_PER_FILE = 20e-6
+_STAT_THREADS = 8
+
+
+def all_unchanged(outputs: dict[str, OutputRecord], output: Path) -> bool:
+    """True when every output of `outputs` is in `output/` as it was written (`unchanged`)."""
+    paths = list(outputs)
+
+    def check(part: list[str]) -> bool:
+        return all(unchanged(p, outputs[p].fingerprint, outputs, output) for p in part)
+
+    started = time.perf_counter()
+    if not check(paths[:_PROBE]):
+        return False
+    rest = paths[_PROBE:]
+    if time.perf_counter() - started < _PROBE * _COLD_SECONDS_PER_FILE:
+        return check(rest)
+    from concurrent.futures import ThreadPoolExecutor
+
+    size = 512
+    with ThreadPoolExecutor(_STAT_THREADS) as pool:
+        return all(pool.map(check, [rest[i : i + size] for i in range(0, len(rest), size)]))
 
 
 @dataclass

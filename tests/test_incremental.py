@@ -232,13 +232,13 @@ def test_losing_the_record_of_the_content_files_reads_them_again(tmp_path):
 
 
 def test_search_made_in_a_worker_process_gives_the_same_site(tmp_path, monkeypatch):
-    import site_builder.build as build_module
+    from site_builder import search_job
 
     files = {f"content/a{i}.md": article(title=f"Article {i}", date=f"2020-0{i % 9 + 1}-01",
                                          body=f"Licenciements numéro {i}.") for i in range(12)}  # fmt: skip
     write_site(tmp_path, files)
     build_site(tmp_path, output=tmp_path / "inline", use_cache=False)
-    monkeypatch.setattr(build_module, "SEARCH_IN_WORKER_FROM", 1)
+    monkeypatch.setattr(search_job, "SEARCH_IN_WORKER_FROM", 1)
     # No search cache: the worker rebuilds whoosh while this process rebuilds the export.
     shutil.rmtree(tmp_path / ".cache")
     build_site(tmp_path, output=tmp_path / "worker")

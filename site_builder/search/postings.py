@@ -73,7 +73,7 @@ class PostingStore:
         )
         self.db.execute("CREATE INDEX IF NOT EXISTS terms_tails ON terms (tail_name)")
         # Every build reads each term's size: the index answers without reading the rows'
-        # postings (a scan of the table read them all from disk: 0.13 s at 10,000 articles).
+        # postings (a scan of the table read them all: 28 ms at 10,000 articles, 3.5 ms with it).
         self.db.execute("CREATE INDEX IF NOT EXISTS terms_sizes ON terms (term, size)")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS shards (key BLOB PRIMARY KEY, name TEXT, data BLOB)"

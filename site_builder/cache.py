@@ -198,15 +198,12 @@ class BuildCache:
     def sources(self, settings: str) -> dict[str, SourceRecord]:
         """What each content file gave last time, if it was parsed with these settings."""
         if self._sources is None:
-            self._sources = ("", {})
-            try:
-                with open(self._sources_file, "rb") as f, no_gc():
-                    version, key, records = pickle.load(f)
-                    if version == (FORMAT, code_digest()):
-                        rows = starmap(SourceRecord, records.values())
-                        self._sources = (key, dict(zip(records, rows, strict=True)))
-            except Exception:  # unreadable: every file is read again
-                pass
+            saved = _load(self._sources_file)
+            # None or not a (key, records) pair: every file is read again.
+            key, records = saved if saved is not None and len(saved) == 2 else ("", {})
+            with no_gc():
+                rows = starmap(SourceRecord, records.values())
+                self._sources = (key, dict(zip(records, rows, strict=True)))
         key, records = self._sources
         return records if key == settings else {}
 
@@ -215,21 +212,17 @@ class BuildCache:
         self._sources = (settings, records)
 
     def _load_state(self) -> CacheState:
-        try:
-            with open(self._state_file, "rb") as f, no_gc():
-                version, state = pickle.load(f)
-                if version == (FORMAT, code_digest()) and isinstance(state, CacheState):
-                    return _records(state)
-        except Exception:  # any unreadable cache means a cold build
-            pass
-        return CacheState()
+        saved = _load(self._state_file)  # none: a cold build
+        if not saved or not isinstance(saved[0], CacheState):
+            return CacheState()
+        with no_gc():
+            return _records(saved[0])
 
     def save(self, state: CacheState) -> None:
         if self._sources is not None:  # first: it is checked file by file when read back
             key, records = self._sources
-            rows = {path: tuple(r) for path, r in records.items()}
-            _dump(((FORMAT, code_digest()), key, rows), self._sources_file)
-        _dump(((FORMAT, code_digest()), _tuples(state)), self._state_file)
+            _dump(self._sources_file, key, {path: tuple(r) for path, r in records.items()})
+        _dump(self._state_file, _tuples(state))
         self.state = state
 
     # -- rendered bodies -----------------------------------------------------------------------
@@ -252,11 +245,23 @@ class BuildCache:
             self._lock.close()
 
 
-def _dump(value: object, path: Path) -> None:
+def _dump(path: Path, *values: object) -> None:
+    """Save `values` to `path` with this code's version, replacing the file at once."""
     tmp = path.with_suffix(".tmp")
     with open(tmp, "wb") as f, no_gc():
-        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(((FORMAT, code_digest()), *values), f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
+
+
+def _load(path: Path) -> tuple | None:
+    """The values `_dump` saved to `path`; None if it is missing, unreadable or from another
+    version."""
+    try:
+        with open(path, "rb") as f, no_gc():
+            version, *values = pickle.load(f)
+    except Exception:
+        return None
+    return tuple(values) if version == (FORMAT, code_digest()) else None
 
 
 def open_bodies(path: Path) -> sqlite3.Connection:

@@ -247,7 +247,7 @@ class _Typesetter:
     def open(self, name: str, attrs: str) -> None:
         """Track an element once one is tracked, or if it is code or changes the rules."""
         lang = self.lang
-        if "lang" in attrs or "LANG" in attrs.upper():
+        if "lang" in attrs.lower():
             lang = _lang_attribute(attrs, lang)
         if self.stack or name in _VERBATIM or rules_for(lang) != rules_for(self.base):
             self.stack.append((name, lang))

@@ -8,6 +8,7 @@ import json
 import shutil
 import sys
 from array import array
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -324,3 +325,91 @@ def test_long_posting_lists_encode_as_the_reference_encoder_does(postings):
             for column, value in zip(columns, (doc_id, number, tf, length), strict=True):
                 column.append(value)
     assert export.encode_block(columns) == export._encode_small(columns)
+
+
+def test_an_edit_makes_the_search_document_of_that_article_alone(tmp_path, monkeypatch):
+    """After an edit only the edited article is analysed again; a change every document shows
+    (a company's alias) makes them all again. Each time the search files are a clean build's."""
+    from site_builder.search import catalogue
+
+    made: list[list[str]] = []
+    make = catalogue.make_documents
+
+    def recording(archive, bodies, articles, places):
+        articles = list(articles)
+        made.append(sorted(a.path for a in articles))
+        return make(archive, bodies, articles, places)
+
+    monkeypatch.setattr(catalogue, "make_documents", recording)
+    root = write_site(tmp_path / "site", {
+        f"content/a{i}.md": article(title=f"Serveurs {i}", date=f"2021-0{i}-01") for i in range(1, 7)
+    })  # fmt: skip
+
+    def same_as_clean(step: str) -> None:
+        clean = tmp_path / step
+        shutil.copytree(root / "content", clean / "content")
+        assert build(clean) == 0
+        assert search_files(root) == search_files(clean)
+
+    assert build(root) == 0
+    assert len(made[-1]) == 6
+    (root / "content/a3.md").write_text(article(title="Serveurs 3", date="2021-03-01",
+                                                body="Une baie de stockage."))  # fmt: skip
+    assert build(root) == 0
+    assert made[-1] == ["content/a3.md"]
+    same_as_clean("edit")
+    write_site(root, {"content/companies.yaml": "HPE:\n  aliases: [Hewlett Packard]\n"})
+    assert build(root) == 0
+    assert len(made[-1]) == 6
+    same_as_clean("alias")
+
+
+def test_an_article_moves_back_to_its_slot_when_the_one_that_took_it_leaves(tmp_path):
+    """Two articles of one day whose paths hash to the same slot: the second (in path order)
+    takes the next slot; once the first is deleted, an incremental build gives it its own slot
+    back, as a clean build does."""
+    seen: dict[int, int] = {}
+    for i in range(5000):
+        slot = path_slot(f"2020/10/collision-{i}/")
+        if slot in seen:
+            pair = sorted([seen[slot], i], key=lambda n: f"collision-{n}/")
+            break
+        seen[slot] = i
+    first, second = (f"collision-{n}" for n in pair)
+    root = write_site(tmp_path / "site", {
+        f"content/{name}.md": article(title=name.replace("-", " ").capitalize(), date="2020-10-05")
+        for name in (first, second, "autre")
+    })  # fmt: skip
+    assert build(root) == 0
+    own = date(2020, 10, 5).toordinal() * SLOTS + path_slot(f"2020/10/{first}/")
+
+    def url_of(files: dict[str, bytes], doc_id: int) -> str:
+        return json.loads(gzip.decompress(files[f"search/docs/{doc_id}.bin"]))["u"]
+
+    assert url_of(search_files(root), own).endswith(f"/{first}/")
+    assert url_of(search_files(root), own + 1).endswith(f"/{second}/")
+    (root / f"content/{first}.md").unlink()
+    assert build(root) == 0
+    files = search_files(root)
+    assert url_of(files, own).endswith(f"/{second}/")
+    assert f"search/docs/{own + 1}.bin" not in files
+    clean = tmp_path / "clean"
+    shutil.copytree(root / "content", clean / "content")
+    assert build(clean) == 0
+    assert search_files(clean) == files
+
+
+@pytest.mark.parametrize("lost", ["postings.sqlite", "documents.sqlite"])
+def test_a_search_cache_file_lost_between_two_builds_costs_only_time(tmp_path, lost):
+    root = write_site(tmp_path / "site", {
+        f"content/a{i}.md": article(title=f"Serveurs {i}", date=f"2021-0{i}-01") for i in range(1, 5)
+    })  # fmt: skip
+    assert build(root) == 0
+    for path in (root / ".cache/search").glob(f"{lost}*"):  # with SQLite's -wal and -shm
+        path.unlink()
+    (root / "content/a2.md").write_text(article(title="Stockage", date="2021-02-01"))
+    assert build(root) == 0
+    clean = tmp_path / "clean"
+    shutil.copytree(root / "content", clean / "content")
+    assert build(clean) == 0
+    assert search_files(root) == search_files(clean)

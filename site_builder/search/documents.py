@@ -106,19 +106,27 @@ def _company_values(archive: Archive, aliases, canonical: tuple, written: tuple)
     return companies, tuple(words), tuple(archive.company_slugs[n] for n in companies)
 
 
-def search_documents(archive: Archive, bodies) -> list[SearchDocument]:
-    """Every article of the archive as a search document, sorted by id."""
-    aliases = {t.name: t.facts.aliases for t in archive.companies if t.facts}
-    source_names = {t.slug: t.name for t in archive.sources}
+def document_places(archive: Archive) -> dict[str, tuple[int, str]]:
+    """Every article's document id and output path, by the article's (source) path."""
     paths = {a.path: urls.article_path(a) for a in archive.articles}
     ids = assign_ids((day_of(a), paths[a.path]) for a in archive.articles)
+    return {source: (ids[path], path) for source, path in paths.items()}
+
+
+def make_documents(
+    archive: Archive, bodies, articles: Iterable[Article], places: dict[str, tuple[int, str]]
+) -> dict[str, SearchDocument]:
+    """The search documents of `articles` (of `archive`), by source path; `places` holds
+    their ids and output paths (`document_places`)."""
+    aliases = {t.name: t.facts.aliases for t in archive.companies if t.facts}
+    source_names = {t.slug: t.name for t in archive.sources}
     # Articles share their companies, tags and dates with many others: each combination's
-    # values are made once (an edit builds every document again).
+    # values are made once (a cold build makes every document).
     company_values: dict[tuple, tuple] = {}
     tag_values: dict[tuple, tuple] = {}
     date_values: dict[tuple, tuple] = {}
-    docs = []
-    for article in archive.articles:
+    docs = {}
+    for article in articles:
         names = (archive.company_names[article.path], article.companies)
         company = company_values.get(names)
         if company is None:
@@ -133,27 +141,24 @@ def search_documents(archive: Archive, bodies) -> list[SearchDocument]:
         if date is None:
             date = date_values[when] = (format_date(*when), article.date.iso())
         source_slug = archive.source_slugs[article.source.name]
-        path = paths[article.path]
-        docs.append(
-            SearchDocument(
-                id=ids[path],
-                path=path,
-                title=article.title,
-                lang=article.lang,
-                date_label=date[0],
-                date_iso=date[1],
-                year=article.date.year,
-                summary=article.summary,
-                body_key=bodies.key(article.path),
-                companies=company[0],
-                company_words=company[1],
-                source=source_names[source_slug],
-                tags=tags[0],
-                company_slugs=company[2],
-                source_slug=source_slug,
-                tag_slugs=tags[1],
-                read_body=partial(_body_text, bodies, article.path),
-            )
+        doc_id, path = places[article.path]
+        docs[article.path] = SearchDocument(
+            id=doc_id,
+            path=path,
+            title=article.title,
+            lang=article.lang,
+            date_label=date[0],
+            date_iso=date[1],
+            year=article.date.year,
+            summary=article.summary,
+            body_key=bodies.key(article.path),
+            companies=company[0],
+            company_words=company[1],
+            source=source_names[source_slug],
+            tags=tags[0],
+            company_slugs=company[2],
+            source_slug=source_slug,
+            tag_slugs=tags[1],
+            read_body=partial(_body_text, bodies, article.path),
         )
-    docs.sort(key=lambda d: d.id)
     return docs

@@ -39,13 +39,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from itertools import pairwise
-from operator import attrgetter
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length
 
 from site_builder.fingerprint import digest
 from site_builder.search.analysis import BM25_B, BM25_K1, FIELDS, export_tables
+from site_builder.search.catalogue import Documents
 from site_builder.search.documents import SearchDocument
 from site_builder.search.postings import Columns, PostingStore, run_key
 from site_builder.search.store import IndexStatistics
@@ -438,17 +438,20 @@ def fragment_path(doc_id: int) -> str:
 
 
 def facets_file(
-    docs: list[SearchDocument], facets: dict, store: PostingStore | None = None
+    documents: Documents, facets: dict, store: PostingStore | None = None
 ) -> tuple[str, Callable[[], bytes]]:
-    ids = [d.id for d in docs]
+    saved = store.saved("facets") if store is not None else None
+    if saved is not None and documents.same_listing:  # no id and no document's values moved
+        return saved[1], partial(store.saved_data, "facets")
+    entries = sorted(documents.entries.values())
+    ids = [entry.id for entry in entries]
     record: dict = {"ids": [b - a for a, b in pairwise([0, *ids])]}
-    for kind, attribute in (("company", "company_slugs"), ("source", "source_slug"),
-                            ("tag", "tag_slugs")):  # fmt: skip
+    for number, kind in enumerate(("company", "source", "tag")):
         names = facets.get(kind, [])
         index = {n["slug"]: i for i, n in enumerate(names)}
         lists: dict[object, list[int]] = {}  # many documents share one value
         per_doc = []
-        for value in map(attrgetter(attribute), docs):
+        for value in (entry.facets[number] for entry in entries):
             found = lists.get(value)
             if found is None:
                 slugs = (value,) if isinstance(value, str) else value
@@ -460,7 +463,6 @@ def facets_file(
         }
     raw = json_bytes(record)
     key = hashlib.sha256(raw).hexdigest()
-    saved = store.saved("facets") if store is not None else None
     if saved is not None and saved[0] == key:  # compressing is most of the cost
         return saved[1], partial(store.saved_data, "facets")
     data = gzip_bytes(raw)
@@ -471,7 +473,7 @@ def facets_file(
 
 
 def export_index(
-    docs: list[SearchDocument],
+    documents: Documents,
     store: PostingStore,
     statistics: IndexStatistics,
     facets: dict,
@@ -487,21 +489,25 @@ def export_index(
     directories = build_directories(shards)
     files += [named_file(f"{SEARCH_DIR}dirs/{d.name}.bin", d.data) for d in directories]
     previous = store.fragments()
+    wanted = documents.ids()
+    if not wanted.issubset(previous):  # a document of the store was never exported
+        documents.complete()
+    docs = {doc.id: doc for doc in documents.made}
     made = {}
-    for doc in docs:
-        url = url_of(doc.path)
-        key = doc.content_key + url
-        if previous.get(doc.id) == key:
-            read = partial(store.fragment, doc.id)
+    for doc_id in sorted(wanted):
+        doc = docs.get(doc_id)
+        # Not made: the document and the settings are as the last build left them.
+        key = previous[doc_id] if doc is None else doc.content_key + url_of(doc.path)
+        if previous.get(doc_id) == key:
+            read = partial(store.fragment, doc_id)
         else:
-            data = fragment(doc, url)
-            made[doc.id] = (key, data)
+            data = fragment(doc, url_of(doc.path))
+            made[doc_id] = (key, data)
             read = _constant(data)
         fingerprint = hashlib.blake2b(key.encode(), digest_size=16, person=b"fragment").digest()
-        files.append(SearchFile(fragment_path(doc.id), fingerprint, read))
-    wanted = {doc.id for doc in docs}
+        files.append(SearchFile(fragment_path(doc_id), fingerprint, read))
     store.set_fragments(made, [i for i in previous if i not in wanted])
-    facets_path, facets_data = facets_file(docs, facets, store)
+    facets_path, facets_data = facets_file(documents, facets, store)
     files.append(named_file(facets_path, facets_data))
     meta = {
         "version": FORMAT_VERSION,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import log
 from pathlib import Path
@@ -32,6 +32,7 @@ from site_builder.search.analysis import (
     group_of,
     language_fields,
 )
+from site_builder.search.catalogue import Documents
 from site_builder.search.documents import SearchDocument
 from site_builder.search.store import DocumentStore, DocumentVector, IndexStatistics
 
@@ -210,16 +211,23 @@ class SearchIndex:
             return index.create_in(str(self.whoosh_dir), schema()), True
         return index.open_dir(str(self.whoosh_dir)), False
 
+    def entries(self) -> tuple[str | None, dict[str, tuple]]:
+        """The context and entries of the documents in the store (see `catalogue.py`)."""
+        store = self.store()
+        try:
+            return store.entries()
+        finally:
+            store.close()
+
     def update(
         self,
-        docs: Iterable[SearchDocument],
+        documents: Documents,
         facets: dict,
         progress: Callable[[int, int], None] | None = None,
     ) -> IndexUpdate:
-        """Bring whoosh and the store in step with `docs`: only new, changed and deleted
-        documents are analysed and touch whoosh."""
+        """Bring whoosh and the store in step with `documents`: only new, changed and deleted
+        documents are analysed and touch whoosh. Starting over makes `documents` complete."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        docs = list(docs)
         store = self.store()
         try:
             ix, fresh = self._open_whoosh(fresh=False)
@@ -229,14 +237,16 @@ class SearchIndex:
                 ix, fresh = self._open_whoosh(fresh=True)
             if fresh:
                 store.clear()
+                documents.complete()
             known = store.keys()
-            wanted = {d.id for d in docs}
-            changed = [d for d in docs if known.get(d.id) != d.content_key]
+            wanted = documents.ids()
+            changed = [d for d in documents.made if known.get(d.id) != d.content_key]
             removed = [i for i in known if i not in wanted]
             changes: list[IndexChange] = []
             keep = not fresh and len(changed) + len(removed) <= KEEP_CHANGES
             if changed or removed:
-                writer = _with_loaded_lengths(ix.writer(limitmb=pool_mb(len(docs))))
+                pool = pool_mb(len(documents.entries))
+                writer = _with_loaded_lengths(ix.writer(limitmb=pool))
                 try:
                     for doc_id in removed:
                         writer.delete_by_term("key", str(doc_id))
@@ -269,6 +279,7 @@ class SearchIndex:
             generation = store.info("generation", 0) + (1 if changes or fresh else 0)
             store.set_info("generation", generation)
             store.set_info("facets", facets)
+            store.set_entries(documents.context, documents.new_entries, documents.gone)
             store.commit()
             return IndexUpdate(generation, tuple(changes), store.statistics(), keep)
         finally:

@@ -10,7 +10,7 @@ from site_builder import urls
 from site_builder.archive import Archive
 from site_builder.config import SiteConfig
 from site_builder.search.analysis import FIELDS
-from site_builder.search.documents import search_documents
+from site_builder.search.catalogue import context_of, plan_documents
 from site_builder.search.export import SearchFile, content_name, export_index, term_entry
 from site_builder.search.index import (
     IndexUpdate,
@@ -38,9 +38,12 @@ def archive_facets(archive: Archive) -> dict:
 
 
 def update_index(root: Path, config: SiteConfig, archive: Archive, bodies) -> IndexUpdate:
-    """Bring the cached whoosh index (and its document store) up to date."""
+    """Bring the cached whoosh index (and its document store) up to date, from every
+    document (a cold build: the static index is rebuilt meanwhile, see `publish_search`)."""
     index = SearchIndex(cache_folder(root, config.cache_dir))
-    return index.update(search_documents(archive, bodies), archive_facets(archive))
+    facets = archive_facets(archive)
+    documents = plan_documents(archive, bodies, context_of(config, facets))
+    return index.update(documents, facets)
 
 
 # The generation recorded by a rebuild of the postings that whoosh's update has yet to confirm.
@@ -61,18 +64,22 @@ def publish_search(
     the postings are rebuilt from this process's own analysis of every document and left
     pending; `rebuild["statistics"]` receives the statistics they imply, for
     `confirm_rebuild`."""
-    docs = search_documents(archive, bodies)
     facets = archive_facets(archive)
+    context = context_of(config, facets)
     folder = cache_folder(root, config.cache_dir)
+    index = SearchIndex(folder)
     postings = PostingStore(folder, term_entry, content_name)
     try:
         if rebuild is None:
-            index = SearchIndex(folder)
-            done = index.update(docs, facets)
+            # Only the documents of changed articles are made (see `catalogue.py`).
+            documents = plan_documents(archive, bodies, context, index.entries())
+            done = index.update(documents, facets)
             statistics, generation = done.statistics, done.generation
             expected = done.generation - 1 if done.changes else done.generation
             if postings.generation != expected or not done.complete:
-                # No cache, or it missed an update: start from every document's vector.
+                # No cache, or it missed an update: start from every document's vector, and
+                # export every document (the last build's files may be out of step).
+                documents.complete()
                 store = index.store()
                 try:
                     postings.rebuild(store.vectors())
@@ -81,6 +88,8 @@ def publish_search(
             else:
                 postings.apply((c.id, c.old, c.new) for c in done.changes)
         else:
+            documents = plan_documents(archive, bodies, context)
+            docs = documents.made
             totals = [0] * len(FIELDS)  # summed while the vectors stream by (kept: 1 GB at 50k)
 
             def vectors():
@@ -95,7 +104,7 @@ def publish_search(
             rebuild["statistics"] = statistics
         links = urls.Links(config)
         words = search_words(config.language)
-        files = export_index(docs, postings, statistics, facets, links.url, words)
+        files = export_index(documents, postings, statistics, facets, links.url, words)
         postings.commit(generation)
         yield from files  # files not written read their bytes from the store: still open
     finally:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from site_builder.search.analysis import FIELDS
 
-STORE_VERSION = "3"
+STORE_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,16 @@ class DocumentStore:
         self.db.execute("CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT)")
         if self.info("version") != STORE_VERSION:
             self.db.execute("DROP TABLE IF EXISTS docs")
+            self.db.execute("DROP TABLE IF EXISTS articles")
             self.db.execute("DELETE FROM info")
             self.set_info("version", STORE_VERSION)
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, key TEXT NOT NULL, "
             "stored TEXT NOT NULL, vector BLOB NOT NULL)"
+        )
+        # What each article's document was made from (`catalogue.Entry`, marshalled).
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS articles (source TEXT PRIMARY KEY, entry BLOB NOT NULL)"
         )
 
     def close(self) -> None:
@@ -81,12 +86,30 @@ class DocumentStore:
 
     def clear(self) -> None:
         self.db.execute("DELETE FROM docs")
+        self.db.execute("DELETE FROM articles")
         self.db.execute("DELETE FROM info WHERE name != 'version'")
         self._totals = None
 
     def keys(self) -> dict[int, str]:
         """Document id → content key."""
         return dict(self.db.execute("SELECT id, key FROM docs"))
+
+    def entries(self) -> tuple[str | None, dict[str, tuple]]:
+        """The context and the entries recorded by `set_entries` (source path → entry)."""
+        rows = self.db.execute("SELECT source, entry FROM articles")
+        return self.info("context"), {source: marshal.loads(entry) for source, entry in rows}
+
+    def set_entries(self, context: str, entries: dict[str, tuple], gone: list[str] | None) -> None:
+        """Record `entries` (added or changed) and forget `gone` (None: every other one)."""
+        self.set_info("context", context)
+        if gone is None:
+            self.db.execute("DELETE FROM articles")
+        else:
+            self.db.executemany("DELETE FROM articles WHERE source = ?", [(s,) for s in gone])
+        self.db.executemany(
+            "INSERT OR REPLACE INTO articles VALUES (?, ?)",
+            [(source, marshal.dumps(tuple(entry))) for source, entry in entries.items()],
+        )
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from site_builder import __version__
@@ -28,3 +29,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def run() -> None:
+    """The `site-builder` program: `main`, then exit at once.
+
+    A build leaves hundreds of thousands of objects (the archive, the plan); an interpreter
+    that frees them one by one and collects them once more on the way out takes 45 ms at
+    10,000 articles, a twentieth of an edit's build. Everything the commands write is closed
+    or committed before they return, so only the standard streams need flushing."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # `site-builder search … | head`: the reader left; no traceback
+        code = 1
+    sys.stderr.flush()
+    os._exit(code)

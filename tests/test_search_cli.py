@@ -193,3 +193,20 @@ def test_incremental_updates_equal_a_fresh_index(capsys, tmp_path, monkeypatch, 
         (r["id"], r["score"]) for r in clean["results"]
     ]
     assert "Neuf" in [r["title"] for r in incremental["results"]]
+
+
+def test_results_piped_to_a_reader_that_leaves_early_end_without_a_traceback(sample):
+    """`site-builder search … | head -1`: the reader closes the pipe before the results are
+    written; the program ends quietly instead of printing a Python traceback."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "search", "licenciement", "--root", str(sample)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()  # the reader is gone before anything is written
+    _, err = process.communicate(timeout=60)
+    assert "Traceback" not in err.decode(), err.decode()
+    assert process.returncode == 1

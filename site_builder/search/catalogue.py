@@ -33,12 +33,31 @@ from site_builder.urls import article_path
 
 
 class Entry(NamedTuple):
-    """What the store knows of one article's document."""
+    """What the store knows of one article's document (strings, so that SQLite gives back
+    10,000 of them in a few milliseconds)."""
 
     id: int
     path: str  # output path
-    version: tuple  # (body key, canonical company names): with the context, the inputs
-    facets: tuple  # (company slugs, source slug, tag slugs), for the facets file
+    version: str  # the body key and canonical company names: with the context, the inputs
+    facets: str  # company slugs, source slug and tag slugs (`facet_values` reads them)
+
+
+_PART, _ITEM = "\x1e", "\x1f"
+
+
+def _facets(doc: SearchDocument) -> str:
+    company, tag = _ITEM.join(doc.company_slugs), _ITEM.join(doc.tag_slugs)
+    return _PART.join((company, doc.source_slug, tag))
+
+
+def facet_values(entry: Entry) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    """(company slugs, source slug, tag slugs) of an entry's document."""
+    company, source, tag = entry.facets.split(_PART)
+    return (
+        tuple(company.split(_ITEM) if company else ()),
+        source,
+        tuple(tag.split(_ITEM) if tag else ()),
+    )
 
 
 class Documents:
@@ -86,8 +105,8 @@ def context_of(config: SiteConfig, facets: dict) -> str:
     return digest(code_digest(), config, facets, ANALYSIS_VERSION).hex()
 
 
-def _entry(doc: SearchDocument, version: tuple) -> Entry:
-    return Entry(doc.id, doc.path, version, (doc.company_slugs, doc.source_slug, doc.tag_slugs))
+def _entry(doc: SearchDocument, version: str) -> Entry:
+    return Entry(doc.id, doc.path, version, _facets(doc))
 
 
 def plan_documents(
@@ -98,8 +117,8 @@ def plan_documents(
 ) -> Documents:
     """The documents to make, given the store's context and entries (`previous`)."""
 
-    def version(source: str) -> tuple:
-        return (bodies.key(source), archive.company_names[source])
+    def version(source: str) -> str:
+        return _ITEM.join((bodies.key(source), *archive.company_names[source]))
 
     def make_all() -> tuple[dict[str, Entry], list[SearchDocument]]:
         docs = make_documents(archive, bodies, archive.articles, document_places(archive))
@@ -109,7 +128,7 @@ def plan_documents(
     if previous is None or previous[0] != context or not previous[1]:
         entries, made = make_all()
         return Documents(context, entries, made, entries, None, False, make_all)
-    old = {source: Entry(*entry) for source, entry in previous[1].items()}
+    old = {source: Entry._make(entry) for source, entry in previous[1].items()}
     sources = {a.path: a for a in archive.articles}
     stale = [a for a in archive.articles if (e := old.get(a.path)) is None
              or e.version != version(a.path)]  # fmt: skip

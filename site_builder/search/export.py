@@ -45,7 +45,7 @@ from whoosh.util.numeric import byte_to_length
 
 from site_builder.fingerprint import digest
 from site_builder.search.analysis import BM25_B, BM25_K1, FIELDS, export_tables
-from site_builder.search.catalogue import Documents
+from site_builder.search.catalogue import Documents, facet_values
 from site_builder.search.documents import SearchDocument
 from site_builder.search.postings import Columns, PostingStore, run_key
 from site_builder.search.store import IndexStatistics
@@ -445,13 +445,16 @@ def facets_file(
         return saved[1], partial(store.saved_data, "facets")
     entries = sorted(documents.entries.values())
     ids = [entry.id for entry in entries]
+    parsed: dict[str, tuple] = {}  # many documents share their values
+    per_entry = [parsed.get(e.facets) or parsed.setdefault(e.facets, facet_values(e))
+                 for e in entries]  # fmt: skip
     record: dict = {"ids": [b - a for a, b in pairwise([0, *ids])]}
     for number, kind in enumerate(("company", "source", "tag")):
         names = facets.get(kind, [])
         index = {n["slug"]: i for i, n in enumerate(names)}
         lists: dict[object, list[int]] = {}  # many documents share one value
         per_doc = []
-        for value in (entry.facets[number] for entry in entries):
+        for value in (values[number] for values in per_entry):
             found = lists.get(value)
             if found is None:
                 slugs = (value,) if isinstance(value, str) else value

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from site_builder.search.analysis import FIELDS
 
-STORE_VERSION = "4"
+STORE_VERSION = "5"
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,10 @@ class DocumentStore:
             "CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, key TEXT NOT NULL, "
             "stored TEXT NOT NULL, vector BLOB NOT NULL)"
         )
-        # What each article's document was made from (`catalogue.Entry`, marshalled).
+        # What each article's document was made from (`catalogue.Entry`).
         self.db.execute(
-            "CREATE TABLE IF NOT EXISTS articles (source TEXT PRIMARY KEY, entry BLOB NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS articles (source TEXT PRIMARY KEY, id INTEGER NOT NULL, "
+            "path TEXT NOT NULL, version TEXT NOT NULL, facets TEXT NOT NULL)"
         )
 
     def close(self) -> None:
@@ -96,8 +97,8 @@ class DocumentStore:
 
     def entries(self) -> tuple[str | None, dict[str, tuple]]:
         """The context and the entries recorded by `set_entries` (source path → entry)."""
-        rows = self.db.execute("SELECT source, entry FROM articles")
-        return self.info("context"), {source: marshal.loads(entry) for source, entry in rows}
+        rows = self.db.execute("SELECT source, id, path, version, facets FROM articles")
+        return self.info("context"), {row[0]: row[1:] for row in rows}
 
     def set_entries(self, context: str, entries: dict[str, tuple], gone: list[str] | None) -> None:
         """Record `entries` (added or changed) and forget `gone` (None: every other one)."""
@@ -107,8 +108,8 @@ class DocumentStore:
         else:
             self.db.executemany("DELETE FROM articles WHERE source = ?", [(s,) for s in gone])
         self.db.executemany(
-            "INSERT OR REPLACE INTO articles VALUES (?, ?)",
-            [(source, marshal.dumps(tuple(entry))) for source, entry in entries.items()],
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
+            [(source, *entry) for source, entry in entries.items()],
         )
 
     def count(self) -> int:

@@ -147,11 +147,10 @@ def _related(archive: Archive, cache: BuildCache | None) -> RelatedMap:
         return related_map(archive)
     names = archive.company_names
     signature = digest(tuple((a.path, names[a.path]) for a in archive.articles))
-    state = cache.state
-    if state.related is not None and state.related[0] == signature:
-        return state.related[1]
-    related = related_map(archive)
-    state.related = (signature, related)
+    related = cache.related(signature)
+    if related is None:
+        related = related_map(archive)
+        cache.set_related(signature, related)
     return related
 
 

@@ -29,7 +29,7 @@ from typing import NamedTuple
 from site_builder import __version__
 from site_builder.markup import RenderedBody
 
-FORMAT = 4
+FORMAT = 5
 
 
 @lru_cache(maxsize=1)
@@ -139,8 +139,6 @@ class TargetState:
 class CacheState:
     # Output folder (absolute) → its state: `build` and the preview server keep theirs apart.
     targets: dict[str, TargetState] = field(default_factory=dict)
-    # Related articles: (digest of their inputs, article path → (path, names in common)…).
-    related: tuple[bytes, dict] | None = None
 
 
 # The records are saved as plain tuples: pickle calls Python code for each named tuple, which
@@ -182,6 +180,7 @@ class BuildCache:
         fcntl.flock(self._lock, fcntl.LOCK_EX)
         self.state = self._load_state()
         self._sources: tuple[str, dict[str, SourceRecord]] | None = None
+        self._related: tuple[bytes, dict] | None = None  # to save
         self._bodies: sqlite3.Connection | None = None
 
     @property
@@ -211,6 +210,24 @@ class BuildCache:
         """Record what each content file gave (saved by `save`)."""
         self._sources = (settings, records)
 
+    # -- related articles ------------------------------------------------------------------------
+    # Their own file too (a third of the state at 10,000 articles), written only when they
+    # change: an edit of a body, a summary or a title leaves them as they were.
+    @property
+    def _related_file(self) -> Path:
+        return self.directory / "related.pickle"
+
+    def related(self, signature: bytes) -> dict | None:
+        """The related articles saved with `set_related` for inputs digested as `signature`."""
+        saved = _load(self._related_file)
+        if saved is not None and len(saved) == 2 and saved[0] == signature:
+            return saved[1]
+        return None
+
+    def set_related(self, signature: bytes, related: dict) -> None:
+        """Record the related articles (saved by `save`)."""
+        self._related = (signature, related)
+
     def _load_state(self) -> CacheState:
         saved = _load(self._state_file)  # none: a cold build
         if not saved or not isinstance(saved[0], CacheState):
@@ -222,6 +239,8 @@ class BuildCache:
         if self._sources is not None:  # first: it is checked file by file when read back
             key, records = self._sources
             _dump(self._sources_file, key, {path: tuple(r) for path, r in records.items()})
+        if self._related is not None:
+            _dump(self._related_file, *self._related)
         _dump(self._state_file, _tuples(state))
         self.state = state
 

@@ -210,13 +210,15 @@ def test_an_output_file_changed_by_hand_is_restored_when_nothing_else_changed(
     assert summary.report.written == 2
 
 
-def test_losing_the_record_of_the_content_files_reads_them_again(tmp_path):
-    # The records of the content files have a file of their own in the cache: without it,
-    # or with an unreadable one, an edit still gives the bytes of a clean build.
+@pytest.mark.parametrize("cache_file", ["sources.pickle", "related.pickle"])
+def test_losing_a_file_of_the_cache_costs_only_time(tmp_path, cache_file):
+    # The records of the content files and the related articles have files of their own in
+    # the cache: without one, or with an unreadable one, an edit still gives the bytes of a
+    # clean build.
     write_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
     build_site(tmp_path)
     for damage in ("delete", "garble"):
-        records = tmp_path / ".cache/sources.pickle"
+        records = tmp_path / ".cache" / cache_file
         if damage == "delete":
             records.unlink()
         else:

@@ -48,24 +48,43 @@ def related_articles(
     out: dict[str, tuple[Related, ...]] = {}
     for article in archive.articles:
         me = article.path
+        names = archive.company_names[me]
         scores: dict[str, float] = {}
-        shared: dict[str, list[str]] = {}
-        for name in archive.company_names[me]:
+        for name in names:
             paths = members.get(name)
             if paths is None:
                 continue
             i = position[name][me]
+            w = weight[name]
             for other in paths[max(0, i - window) : i + window + 1]:
-                if other != me:
-                    scores[other] = scores.get(other, 0.0) + weight[name]
-                    shared.setdefault(other, []).append(name)
+                scores[other] = scores.get(other, 0.0) + w
+        scores.pop(me, None)
         if text_neighbours is not None:
             for other, similarity in text_neighbours(me):
                 if other != me and other in rank:
                     scores[other] = scores.get(other, 0.0) + text_weight * similarity
+        # Only candidates scoring at least the limit-th best score can make the list: the
+        # full ordering (55 candidates an article at 10,000 articles) is for those alone.
+        pool = scores
+        if len(scores) > limit:
+            cutoff = heapq.nlargest(limit, scores.values())[-1]
+            pool = [p for p, score in scores.items() if score >= cutoff]
         here = rank[me]
         best = heapq.nsmallest(
-            limit, scores, key=lambda p: (-scores[p], abs(rank[p] - here), rank[p], p)
+            limit, pool, key=lambda p: (-scores[p], abs(rank[p] - here), rank[p], p)
         )
-        out[me] = tuple(Related(p, round(scores[p], 6), tuple(shared.get(p, ()))) for p in best)
+        out[me] = tuple(
+            Related(p, round(scores[p], 6), _shared(p, me, names, position, window)) for p in best
+        )
     return out
+
+
+def _shared(other: str, me: str, names, position, window: int) -> tuple[str, ...]:
+    """The companies of `me` whose window of candidates holds `other`."""
+    return tuple(
+        name
+        for name in names
+        if name in position
+        and other in position[name]
+        and abs(position[name][other] - position[name][me]) <= window
+    )

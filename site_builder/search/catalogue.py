@@ -39,25 +39,18 @@ class Entry(NamedTuple):
     id: int
     path: str  # output path
     version: str  # the body key and canonical company names: with the context, the inputs
-    facets: str  # company slugs, source slug and tag slugs (`facet_values` reads them)
+    # The facet values, each as `slugs` reads it:
+    company: str
+    source: str
+    tag: str
 
 
-_PART, _ITEM = "\x1e", "\x1f"
+_ITEM = "\x1f"
 
 
-def _facets(doc: SearchDocument) -> str:
-    company, tag = _ITEM.join(doc.company_slugs), _ITEM.join(doc.tag_slugs)
-    return _PART.join((company, doc.source_slug, tag))
-
-
-def facet_values(entry: Entry) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
-    """(company slugs, source slug, tag slugs) of an entry's document."""
-    company, source, tag = entry.facets.split(_PART)
-    return (
-        tuple(company.split(_ITEM) if company else ()),
-        source,
-        tuple(tag.split(_ITEM) if tag else ()),
-    )
+def slugs(value: str) -> tuple[str, ...]:
+    """The slugs of one facet of an entry (`Entry.company`, `.source`, `.tag`)."""
+    return tuple(value.split(_ITEM)) if value else ()
 
 
 class Documents:
@@ -106,7 +99,8 @@ def context_of(config: SiteConfig, facets: dict) -> str:
 
 
 def _entry(doc: SearchDocument, version: str) -> Entry:
-    return Entry(doc.id, doc.path, version, _facets(doc))
+    company, tag = _ITEM.join(doc.company_slugs), _ITEM.join(doc.tag_slugs)
+    return Entry(doc.id, doc.path, version, company, doc.source_slug, tag)
 
 
 def plan_documents(
@@ -152,7 +146,7 @@ def plan_documents(
     new_entries = {source: _entry(doc, version(source)) for source, doc in docs.items()}
     entries.update(new_entries)
     same_listing = not gone and all(
-        source in old and (old[source].id, old[source].facets) == (entry.id, entry.facets)
+        source in old and (old[source].id, *old[source][3:]) == (entry.id, *entry[3:])
         for source, entry in new_entries.items()
     )
     made = sorted(docs.values(), key=lambda d: d.id)

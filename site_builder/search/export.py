@@ -39,13 +39,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from itertools import pairwise
+from operator import attrgetter
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length
 
 from site_builder.fingerprint import digest
 from site_builder.search.analysis import BM25_B, BM25_K1, FIELDS, export_tables
-from site_builder.search.catalogue import Documents, facet_values
+from site_builder.search.catalogue import Documents, slugs
 from site_builder.search.documents import SearchDocument
 from site_builder.search.postings import Columns, PostingStore, run_key
 from site_builder.search.store import IndexStatistics
@@ -445,20 +446,16 @@ def facets_file(
         return saved[1], partial(store.saved_data, "facets")
     entries = sorted(documents.entries.values())
     ids = [entry.id for entry in entries]
-    parsed: dict[str, tuple] = {}  # many documents share their values
-    per_entry = [parsed.get(e.facets) or parsed.setdefault(e.facets, facet_values(e))
-                 for e in entries]  # fmt: skip
     record: dict = {"ids": [b - a for a, b in pairwise([0, *ids])]}
-    for number, kind in enumerate(("company", "source", "tag")):
+    for kind in ("company", "source", "tag"):
         names = facets.get(kind, [])
         index = {n["slug"]: i for i, n in enumerate(names)}
-        lists: dict[object, list[int]] = {}  # many documents share one value
+        lists: dict[str, list[int]] = {}  # many documents share one value
         per_doc = []
-        for value in (values[number] for values in per_entry):
+        for value in map(attrgetter(kind), entries):
             found = lists.get(value)
             if found is None:
-                slugs = (value,) if isinstance(value, str) else value
-                found = lists[value] = [index[s] for s in slugs if s in index]
+                found = lists[value] = [index[s] for s in slugs(value) if s in index]
             per_doc.append(found)
         record[kind] = {
             "names": [[n["name"], n["slug"], list(n.get("aliases", ()))] for n in names],
@@ -493,9 +490,10 @@ def export_index(
     files += [named_file(f"{SEARCH_DIR}dirs/{d.name}.bin", d.data) for d in directories]
     previous = store.fragments()
     wanted = documents.ids()
-    if not wanted.issubset(previous):  # a document of the store was never exported
-        documents.complete()
     docs = {doc.id: doc for doc in documents.made}
+    if not wanted.issubset(previous.keys() | docs.keys()):  # one was never exported: make all
+        documents.complete()
+        docs = {doc.id: doc for doc in documents.made}
     made = {}
     for doc_id in sorted(wanted):
         doc = docs.get(doc_id)

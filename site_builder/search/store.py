@@ -17,7 +17,7 @@ from pathlib import Path
 
 from site_builder.search.analysis import FIELDS
 
-STORE_VERSION = "5"
+STORE_VERSION = "6"
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,8 @@ class DocumentStore:
         # What each article's document was made from (`catalogue.Entry`).
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS articles (source TEXT PRIMARY KEY, id INTEGER NOT NULL, "
-            "path TEXT NOT NULL, version TEXT NOT NULL, facets TEXT NOT NULL)"
+            "path TEXT NOT NULL, version TEXT NOT NULL, company TEXT NOT NULL, "
+            "source_slug TEXT NOT NULL, tag TEXT NOT NULL)"
         )
 
     def close(self) -> None:
@@ -97,7 +98,7 @@ class DocumentStore:
 
     def entries(self) -> tuple[str | None, dict[str, tuple]]:
         """The context and the entries recorded by `set_entries` (source path → entry)."""
-        rows = self.db.execute("SELECT source, id, path, version, facets FROM articles")
+        rows = self.db.execute("SELECT * FROM articles")
         return self.info("context"), {row[0]: row[1:] for row in rows}
 
     def set_entries(self, context: str, entries: dict[str, tuple], gone: list[str] | None) -> None:
@@ -108,7 +109,7 @@ class DocumentStore:
         else:
             self.db.executemany("DELETE FROM articles WHERE source = ?", [(s,) for s in gone])
         self.db.executemany(
-            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(source, *entry) for source, entry in entries.items()],
         )
 

@@ -75,9 +75,11 @@ def content_name(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
-def gzip_bytes(data: bytes, level: int = 9) -> bytes:
-    """Deterministic gzip: no name, mtime 0."""
-    return gzip.compress(data, compresslevel=level, mtime=0)
+def gzip_bytes(data: bytes) -> bytes:
+    """Deterministic gzip: no name, mtime 0. Level 6 rather than 9: on this index's files it
+    compresses twice as fast (six times for the facets file) for 0.5 % more bytes in shards
+    and 2.4 % in the facets file, and an edit compresses again every shard it touched."""
+    return gzip.compress(data, compresslevel=6, mtime=0)
 
 
 def json_bytes(value) -> bytes:
@@ -211,7 +213,7 @@ def term_entry(columns: Columns) -> tuple[bytes, bytes | None]:
     counts = np.diff(np.append(starts, ids.size))
     head_postings = np.repeat(in_head, counts)
     head, tail = _select(columns, head_postings), _select(columns, ~head_postings)
-    tail_data = gzip_bytes(encode_block(tail), level=6)  # 2× quicker than 9, 0.1 % bigger
+    tail_data = gzip_bytes(encode_block(tail))
     out = bytearray()
     for value in (1, starts.size, int(np.count_nonzero(per_field))):
         _varint(out, value)

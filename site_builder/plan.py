@@ -212,15 +212,13 @@ class Planner:
 
     @cached_property
     def versions(self) -> dict[str, bytes]:
-        """Article path → a digest of everything its list item, link or chart bar is made of,
-        besides the settings: its file (path and bytes) and its companies' canonical names (the
-        registry may rename them). Slugs and URLs are pure functions of these."""
+        """Article path → a digest of everything its list item, link, related item or chart
+        bar is made of, besides the settings: its front matter (not its body: an edit of the
+        text leaves the lists that show the article as they were) and its companies' canonical
+        names (the registry may rename them). Slugs and URLs are pure functions of these."""
         names = self.archive.company_names
         return {
-            a.path: blake2b(
-                "\0".join((a.path, a.content_hash, "\x1f".join(names[a.path]))).encode(),
-                digest_size=16,
-            ).digest()
+            a.path: blake2b(_shown(a, names[a.path]), digest_size=16).digest()
             for a in self.archive.articles
         }
 
@@ -684,6 +682,7 @@ class Planner:
         inputs = (
             "article",
             v(article),
+            article.content_hash,  # the body, too
             self.source_websites.get(a.source_slugs[article.source.name]),
             v(older) if older is not None else None,
             v(newer) if newer is not None else None,
@@ -710,6 +709,14 @@ class Planner:
 
     def plain_page(self, path: str, template: str, title: str) -> PagePlan:
         return PagePlan(path=path, template=template, title=title, context={})
+
+
+def _shown(a: Article, names: tuple[str, ...]) -> bytes:
+    """Every field of an article but its body, with its companies' canonical names."""
+    fields = (a.path, a.title, a.date.iso(), a.source.name, a.source.url or "",
+              "\x1f".join(a.companies), "\x1f".join(a.tags), a.lang, a.summary, a.url or "",
+              a.slug, "draft" if a.draft else "", "\x1f".join(names))  # fmt: skip
+    return "\0".join(fields).encode()
 
 
 def plan_pages(archive: Archive, config: SiteConfig) -> list[PagePlan]:

@@ -176,6 +176,38 @@ def test_editing_one_article_rewrites_only_what_shows_it(tmp_path):
     assert "2020/06/article-5/index.html" not in changed
 
 
+def test_an_edit_of_the_text_renders_the_article_page_alone(tmp_path, monkeypatch):
+    """The lists that show an article show its front matter (here with a summary of its own),
+    never its text: an edit of the text renders one page; an edit of the title renders the
+    lists that show it too."""
+    from site_builder.render import Renderer
+
+    rendered: list[str] = []
+    render = Renderer.render
+    monkeypatch.setattr(Renderer, "render",
+                        lambda self, plan, body=None: rendered.append(plan.path)
+                        or render(self, plan, body))  # fmt: skip
+    files = {f"content/a{i}.md": article(title=f"Article {i}", date=f"2020-0{i + 1}-01",
+                                         summary="Un résumé.") for i in range(4)}  # fmt: skip
+    write_site(tmp_path, {"site.yaml": "per_page: 2\n", **files})
+    build_site(tmp_path)
+    path = tmp_path / "content/a1.md"
+    for title, body in [("Article 1", "Un autre texte."), ("Article un", "Un autre texte.")]:
+        rendered.clear()
+        edited = article(title=title, date="2020-02-01", summary="Un résumé.", body=body)
+        path.write_text(edited, "utf-8")
+        touch(path)
+        build_site(tmp_path)
+        pages = sorted(rendered)
+        build_site(tmp_path, output=tmp_path / "clean", use_cache=False)
+        assert snapshot(tmp_path / "output") == snapshot(tmp_path / "clean")
+        shutil.rmtree(tmp_path / "clean")
+        if title == "Article 1":
+            assert pages == ["2020/02/article-1/"]
+        else:  # the front page, the company's, the neighbours' links…
+            assert {"", "companies/hpe/", "2020/01/article-0/"} < set(pages)
+
+
 def test_deleting_the_cache_changes_nothing_but_speed(tmp_path):
     write_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
     build_site(tmp_path)

@@ -413,3 +413,24 @@ def test_a_search_cache_file_lost_between_two_builds_costs_only_time(tmp_path, l
     shutil.copytree(root / "content", clean / "content")
     assert build(clean) == 0
     assert search_files(root) == search_files(clean)
+
+
+def test_after_an_upgrade_the_search_files_are_a_clean_build_s(tmp_path, monkeypatch):
+    """A new version of the code that compresses the index differently (the gzip level once
+    changed): the cached shards and facets of the old version must not be reused."""
+    from site_builder import build as build_module
+    from site_builder import cache
+    from site_builder.search import catalogue, postings
+
+    root = write_site(tmp_path / "site", {
+        f"content/a{i}.md": article(title=f"Serveurs {i}", date=f"2021-0{i}-01") for i in range(1, 5)
+    })  # fmt: skip
+    assert build(root) == 0
+    for module in (cache, build_module, catalogue, postings):
+        monkeypatch.setattr(module, "code_digest", lambda: "the next version")
+    monkeypatch.setattr(export, "gzip_bytes", lambda data: gzip.compress(data, 1, mtime=0))
+    assert build(root) == 0
+    clean = tmp_path / "clean"
+    shutil.copytree(root / "content", clean / "content")
+    assert build(clean) == 0
+    assert search_files(root) == search_files(clean)

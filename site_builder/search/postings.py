@@ -18,9 +18,20 @@ from pathlib import Path
 
 from whoosh.util.numeric import length_to_byte
 
+from site_builder.cache import code_digest
 from site_builder.search.store import DocumentVector
 
 POSTINGS_VERSION = "5"
+
+
+def _version() -> str:
+    """The store holds encoded and compressed bytes: any change of the code may change them
+    (the gzip level once did, and an incremental build reused the old bytes), so the store is
+    kept only by the code that wrote it. Starting over costs a rebuild from the document
+    store's vectors, once, after an upgrade."""
+    return f"{POSTINGS_VERSION}:{code_digest()}"
+
+
 POSTINGS_FILE = "postings.sqlite"
 
 Columns = tuple[array, array, array, array]  # ids, fields, frequencies, length bytes
@@ -62,11 +73,11 @@ class PostingStore:
         self.encode = encode
         self.name = name  # a file's name from its bytes
         self.db.execute("CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT)")
-        if self._info("version") != POSTINGS_VERSION:
+        if self._info("version") != _version():
             for table in ("terms", "shards", "fragments", "files"):
                 self.db.execute(f"DROP TABLE IF EXISTS {table}")
             self.db.execute("DELETE FROM info")
-            self._set_info("version", POSTINGS_VERSION)
+            self._set_info("version", _version())
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, ids BLOB, fields BLOB, "
             "tfs BLOB, lengths BLOB, block BLOB, size INTEGER, tail_name TEXT, tail BLOB)"

@@ -34,12 +34,12 @@ OVERLAY = "#site-builder-preview-overlay"
 class Preview:
     """A running `site-builder serve` process and what it printed."""
 
-    def __init__(self, root: Path, *options: str):
+    def __init__(self, root: Path, *options: str, preexec_fn=None):
         self.root = root
         self.process = subprocess.Popen(
             [sys.executable, "-m", "site_builder", "serve", "--root", str(root), "--port", "0",
              *options],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=preexec_fn,
         )  # fmt: skip
         self.out: list[str] = []
         self.err: list[str] = []
@@ -320,6 +320,14 @@ def test_ctrl_c_stops_cleanly(root):
     assert running.stop() == 0
     err = "".join(running.err)
     assert "Traceback" not in err, err
+    assert "stopped" in "".join(running.out)
+
+
+def test_ctrl_c_stops_a_preview_started_as_a_background_job(root):
+    """A shell script's background job starts with Ctrl-C (SIGINT) ignored; the preview must
+    still stop on it, as its banner promises."""
+    running = Preview(root, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    assert running.stop() == 0
     assert "stopped" in "".join(running.out)
 
 

@@ -63,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     watcher = SourceWatcher(root, lambda _paths: build.rebuild(), poll=args.poll)
     serving = threading.Thread(target=server.serve_forever, name="site-builder-serve", daemon=True)
     previous_term = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Ctrl-C stops the preview even when it was started with Ctrl-C ignored, as a shell
+    # script's background job is (Python then leaves SIGINT ignored).
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         kind = watcher.start()
         build.rebuild()
@@ -79,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGINT, previous_int)
         build.close()
         watcher.stop()
         if serving.is_alive():

@@ -499,12 +499,15 @@ def export_index(
     made = {}
     for doc_id in sorted(wanted):
         doc = docs.get(doc_id)
-        # Not made: the document and the settings are as the last build left them.
-        key = previous[doc_id] if doc is None else doc.content_key + url_of(doc.path)
+        if doc is None:  # not made: the document and the settings are as the last build left them
+            key = previous[doc_id]
+        else:
+            url = url_of(doc.path)
+            key = doc.content_key + url
         if previous.get(doc_id) == key:
             read = partial(store.fragment, doc_id)
         else:
-            data = fragment(doc, url_of(doc.path))
+            data = fragment(doc, url)
             made[doc_id] = (key, data)
             read = _constant(data)
         fingerprint = hashlib.blake2b(key.encode(), digest_size=16, person=b"fragment").digest()

@@ -303,6 +303,20 @@ def search_cli(root, query: str) -> str:
     return out.getvalue()
 
 
+def test_the_record_of_the_content_files_is_written_only_when_they_change(tmp_path):
+    write_site(tmp_path, {"content/a.md": article(title="A"), "content/b.md": article(title="B")})
+    copy_templates(tmp_path)
+    build_site(tmp_path)
+    records = tmp_path / ".cache/sources.pickle"
+    written = records.stat().st_mtime_ns
+    append_to(tmp_path / "templates/base.html", "<!-- edited -->\n")
+    build_site(tmp_path)
+    assert records.stat().st_mtime_ns == written  # a template edit: the same records
+    append_to(tmp_path / "content/a.md", "Une phrase de plus.\n")
+    build_site(tmp_path)
+    assert records.stat().st_mtime_ns != written
+
+
 def test_a_template_edit_keeps_the_search_index_as_it_was(tmp_path, monkeypatch):
     """Editing a template re-renders pages but neither re-indexes nor rewrites search files;
     a search file removed by hand, or a changed article, brings the search work back."""

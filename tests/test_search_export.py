@@ -59,6 +59,15 @@ def search_files(root: Path) -> dict[str, bytes]:
     return {k: v for k, v in snapshot(root / "output").items() if k.startswith("search/")}
 
 
+def clean_search_files(root: Path, clean: Path) -> dict[str, bytes]:
+    """The search files of a clean build, in `clean`, of `root`'s content and settings."""
+    shutil.copytree(root / "content", clean / "content")
+    if (root / "site.yaml").exists():
+        shutil.copy(root / "site.yaml", clean / "site.yaml")
+    assert build(clean) == 0
+    return search_files(clean)
+
+
 def _varint(data: bytes, pos: int) -> tuple[int, int]:
     value, scale = 0, 1
     while True:
@@ -210,11 +219,7 @@ def test_two_builds_give_identical_bytes_and_a_clean_build_equals_an_incremental
     before = search_files(generated)
     assert build(generated) == 0  # nothing changed: cached index
     assert search_files(generated) == before
-    copy = tmp_path / "copy"
-    shutil.copytree(generated / "content", copy / "content")
-    shutil.copy(generated / "site.yaml", copy / "site.yaml")
-    assert build(copy) == 0
-    assert search_files(copy) == before
+    assert clean_search_files(generated, tmp_path / "copy") == before
 
 
 def test_editing_one_article_keeps_most_shard_names(tmp_path):
@@ -235,11 +240,7 @@ def test_editing_one_article_keeps_most_shard_names(tmp_path):
     ]
     assert len(changed_fragments) <= 1  # the edit is past the excerpt text
 
-    clean = tmp_path / "clean"
-    shutil.copytree(root / "content", clean / "content")
-    shutil.copy(root / "site.yaml", clean / "site.yaml")
-    assert build(clean) == 0
-    assert search_files(clean) == after
+    assert clean_search_files(root, tmp_path / "clean") == after
 
 
 def test_adding_an_article_renumbers_nobody(tmp_path):
@@ -298,10 +299,7 @@ def test_every_incremental_step_equals_a_clean_build(tmp_path):
     for n, step in enumerate(steps):
         step()
         assert build(root) == 0
-        clean = tmp_path / f"clean{n}"
-        shutil.copytree(root / "content", clean / "content")
-        assert build(clean) == 0
-        assert search_files(root) == search_files(clean), f"step {n}"
+        assert search_files(root) == clean_search_files(root, tmp_path / f"clean{n}"), f"step {n}"
 
 
 @given(
@@ -346,10 +344,7 @@ def test_an_edit_makes_the_search_document_of_that_article_alone(tmp_path, monke
     })  # fmt: skip
 
     def same_as_clean(step: str) -> None:
-        clean = tmp_path / step
-        shutil.copytree(root / "content", clean / "content")
-        assert build(clean) == 0
-        assert search_files(root) == search_files(clean)
+        assert search_files(root) == clean_search_files(root, tmp_path / step)
 
     assert build(root) == 0
     assert len(made[-1]) == 6
@@ -393,10 +388,7 @@ def test_an_article_moves_back_to_its_slot_when_the_one_that_took_it_leaves(tmp_
     files = search_files(root)
     assert url_of(files, own).endswith(f"/{second}/")
     assert f"search/docs/{own + 1}.bin" not in files
-    clean = tmp_path / "clean"
-    shutil.copytree(root / "content", clean / "content")
-    assert build(clean) == 0
-    assert search_files(clean) == files
+    assert clean_search_files(root, tmp_path / "clean") == files
 
 
 @pytest.mark.parametrize("lost", ["postings.sqlite", "documents.sqlite"])
@@ -409,10 +401,7 @@ def test_a_search_cache_file_lost_between_two_builds_costs_only_time(tmp_path, l
         path.unlink()
     (root / "content/a2.md").write_text(article(title="Stockage", date="2021-02-01"))
     assert build(root) == 0
-    clean = tmp_path / "clean"
-    shutil.copytree(root / "content", clean / "content")
-    assert build(clean) == 0
-    assert search_files(root) == search_files(clean)
+    assert search_files(root) == clean_search_files(root, tmp_path / "clean")
 
 
 def test_after_an_upgrade_the_search_files_are_a_clean_build_s(tmp_path, monkeypatch):
@@ -430,7 +419,4 @@ def test_after_an_upgrade_the_search_files_are_a_clean_build_s(tmp_path, monkeyp
         monkeypatch.setattr(module, "code_digest", lambda: "the next version")
     monkeypatch.setattr(export, "gzip_bytes", lambda data: gzip.compress(data, 1, mtime=0))
     assert build(root) == 0
-    clean = tmp_path / "clean"
-    shutil.copytree(root / "content", clean / "content")
-    assert build(clean) == 0
-    assert search_files(root) == search_files(clean)
+    assert search_files(root) == clean_search_files(root, tmp_path / "clean")

@@ -61,6 +61,15 @@ def append_to(path, text):
     touch(path)
 
 
+def clean_build(root):
+    """The files of a clean build (no cache) of the site at `root`, in `root/clean`."""
+    clean = root / "clean"
+    if clean.exists():
+        shutil.rmtree(clean)
+    build_site(root, output=clean, use_cache=False)
+    return snapshot(clean)
+
+
 def apply(root, op):
     kind, n, title, date, companies = op
     files = sorted((root / "content").glob("*.md"))
@@ -141,11 +150,7 @@ def test_incremental_builds_equal_clean_builds(tmp_path_factory, ops):
             except type(incremental_error):
                 continue
             raise
-        clean = root / "clean"
-        if clean.exists():
-            shutil.rmtree(clean)
-        build_site(root, output=clean, use_cache=False)
-        assert snapshot(root / "output") == snapshot(clean), op
+        assert snapshot(root / "output") == clean_build(root), op
 
 
 def test_a_second_build_with_nothing_changed_writes_nothing(tmp_path):
@@ -199,9 +204,7 @@ def test_an_edit_of_the_text_renders_the_article_page_alone(tmp_path, monkeypatc
         touch(path)
         build_site(tmp_path)
         pages = sorted(rendered)
-        build_site(tmp_path, output=tmp_path / "clean", use_cache=False)
-        assert snapshot(tmp_path / "output") == snapshot(tmp_path / "clean")
-        shutil.rmtree(tmp_path / "clean")
+        assert snapshot(tmp_path / "output") == clean_build(tmp_path)
         if title == "Article 1":
             assert pages == ["2020/02/article-1/"]
         else:  # the front page, the company's, the neighbours' links…
@@ -259,10 +262,8 @@ def test_losing_a_file_of_the_cache_costs_only_time(tmp_path, cache_file):
         (tmp_path / "content/b.md").write_text(edited, "utf-8")
         touch(tmp_path / "content/b.md")
         build_site(tmp_path)
-        build_site(tmp_path, output=tmp_path / "clean", use_cache=False)
-        assert snapshot(tmp_path / "output") == snapshot(tmp_path / "clean")
+        assert snapshot(tmp_path / "output") == clean_build(tmp_path)
         assert f"Texte revu ({damage})" in (tmp_path / "output/2020/10/b/index.html").read_text()
-        shutil.rmtree(tmp_path / "clean")
 
 
 def test_search_made_in_a_worker_process_gives_the_same_site(tmp_path, monkeypatch):
@@ -284,8 +285,7 @@ def test_search_made_in_a_worker_process_gives_the_same_site(tmp_path, monkeypat
     # With the cache, the worker updates the index and reports what it rewrote.
     (tmp_path / "content/a3.md").write_text(article(title="Article 3", body="Rachat cette fois."))
     summary = build_site(tmp_path, output=tmp_path / "worker")
-    build_site(tmp_path, output=tmp_path / "clean", use_cache=False)
-    assert snapshot(tmp_path / "worker") == snapshot(tmp_path / "clean")
+    assert snapshot(tmp_path / "worker") == clean_build(tmp_path)
     changed = summary.report.added + summary.report.changed
     assert any(path.startswith("search/shards/") for path in changed)
     assert any(path.startswith("search/docs/") for path in changed)
@@ -344,5 +344,4 @@ def test_a_template_edit_keeps_the_search_index_as_it_was(tmp_path, monkeypatch)
     append_to(base, "<!-- again -->\n")
     build_site(tmp_path)
     assert indexed == [1] and shard.exists()
-    build_site(tmp_path, output=tmp_path / "clean", use_cache=False)
-    assert snapshot(tmp_path / "output") == snapshot(tmp_path / "clean")
+    assert snapshot(tmp_path / "output") == clean_build(tmp_path)

@@ -35,7 +35,7 @@ from site_builder.write import OutputTransaction, WriteReport, check_output_loca
 if TYPE_CHECKING:
     from site_builder.archive import Archive
     from site_builder.load import LoadResult
-    from site_builder.plan import Feed, PageEntry, RelatedMap
+    from site_builder.plan import Feed, PageEntry, Planner, RelatedMap
     from site_builder.render import Renderer
 
 Progress = Callable[[str, int, int], None]
@@ -75,8 +75,11 @@ class SitePlan:
     config: SiteConfig
     loaded: LoadResult
     archive: Archive
-    pages: list[PageEntry]  # keyed, planned on demand (`entry.plan()`)
+    # Keyed, planned on demand (`entry.plan()`); None when the frame is the one to `reuse`.
+    pages: list[PageEntry] | None
     problems: tuple[Problem, ...]
+    planner: Planner
+    frame: bytes  # see `Planner.frame`, with the settings, templates and registry
 
 
 def collisions(pages: list[PageEntry]) -> list[Problem]:
@@ -113,15 +116,20 @@ def plan_site(
     progress: Progress = _no_progress,
     stats: dict[str, tuple[int, int]] | None = None,
     on_archive: Callable[[Archive, LoadResult], None] | None = None,
+    settings: bytes = b"",
+    reuse: bytes | None = None,
 ) -> SitePlan:
     """Load, validate, model and plan the site; collect every problem instead of stopping.
 
     `stats` are the content files' stats if the caller already has them. `on_archive` is
     called with the archive as soon as it is built without a problem, before the pages are
-    planned (the build starts the search index there)."""
+    planned (the build starts the search index there). `settings` digests the settings,
+    templates and registry; when the site's frame equals `reuse` (the last build's), the
+    pages are not listed again (`SitePlan.pages` is None)."""
     from site_builder.archive import build_archive
     from site_builder.load import load_site
-    from site_builder.plan import page_entries
+    from site_builder.outputs import verifying
+    from site_builder.plan import Planner, page_entries
 
     config: SiteConfig = load_config(root, base_url)
     loaded = load_site(root, config, drafts=drafts, cache=cache, progress=progress, stats=stats)
@@ -133,9 +141,13 @@ def plan_site(
     gc.freeze()
     if on_archive is not None and not problems:
         on_archive(archive, loaded)
-    pages = page_entries(archive, config, _related(archive, cache))
-    problems += collisions(pages)
-    return SitePlan(root, config, loaded, archive, pages, tuple(sorted(problems)))
+    planner = Planner(archive, config, _related(archive, cache))
+    frame = digest(settings, planner.frame)
+    pages = None
+    if frame != reuse or problems or verifying():
+        pages = page_entries(archive, config, planner=planner)
+        problems += collisions(pages)
+    return SitePlan(root, config, loaded, archive, pages, tuple(sorted(problems)), planner, frame)
 
 
 def _related(archive: Archive, cache: BuildCache | None) -> RelatedMap:
@@ -178,6 +190,7 @@ class _Signatures:
     everything: bytes
     search: bytes  # what the search index is made from: everything but the templates
     content: dict[str, tuple[int, int]]  # the content files' stats
+    settings: bytes  # everything but the content files (settings, registry, templates)
 
 
 def _input_signature(
@@ -185,13 +198,12 @@ def _input_signature(
 ) -> _Signatures:
     content = content_stats(root)
     stats: list[object] = [code_digest(), config, drafts, str(template_root)]
-    stats.append(sorted(content.items()))
     for path in [root / "site.yaml", root / "content" / "companies.yaml"]:
         stats.append(_stat_of(path))
     stats.append(os.environ.get("SOURCE_DATE_EPOCH"))
-    search = digest(*stats)
-    templates = sorted(p for p in template_root.rglob("*") if p.is_file())
-    return _Signatures(digest(search, *map(_stat_of, templates)), search, content)
+    search = digest(*stats, sorted(content.items()))
+    templates = tuple(map(_stat_of, sorted(p for p in template_root.rglob("*") if p.is_file())))
+    return _Signatures(digest(search, *templates), search, content, digest(*stats, templates))
 
 
 def _stat_of(path: Path) -> tuple:
@@ -242,7 +254,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
 
     from site_builder.feeds import render_feed
     from site_builder.hosting import render_headers
-    from site_builder.outputs import keep_or_put, produce_files, produce_pages
+    from site_builder.outputs import keep_or_put, produce_files
     from site_builder.plan import plan_feeds
     from site_builder.render import Renderer, collect_assets
     from site_builder.search_job import KeptSearch, SearchJob, search_unchanged, start_search
@@ -263,7 +275,8 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
             jobs.append(start_search(transaction, known, root, config, archive, loaded))
 
     try:
-        site = plan_site(root, base_url, drafts, cache, progress, content, on_archive)
+        site = plan_site(root, base_url, drafts, cache, progress, content, on_archive,
+                         signatures.settings, previous.frame)  # fmt: skip
         if site.problems:
             raise ContentErrors(site.problems)
     except BaseException:
@@ -271,7 +284,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         for job in jobs:
             job.close()
         raise
-    loaded, archive, pages = site.loaded, site.archive, site.pages
+    archive = site.archive
     search = jobs[0]
     try:
         assets = collect_assets(template_root)
@@ -281,10 +294,9 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         environment = digest(code_digest(), config, renderer.template_sources(), assets)
         # Rendering runs at a lower priority while the search index is made in workers: the
         # index takes longest, and the render workers still take whatever core it leaves idle.
-        workers = os.cpu_count() or 1
         nice = 10 if search.in_worker else 0
-        produced = produce_pages(pages, renderer, loaded.bodies, environment, known,
-                                 transaction, progress, previous.full, workers, nice)  # fmt: skip
+        produced, page_paths = _produce_pages(site, previous, renderer, environment,
+                                              transaction, progress, nice)  # fmt: skip
         fingerprints = dict(produced.fingerprints)
         for feed in plan_feeds(archive, config):
             fingerprints[feed.path] = _feed_key(environment, feed)
@@ -292,7 +304,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
             keep_or_put(feed.path, fingerprints[feed.path], make, transaction, known)
         others = [
             ((a.path, a.data) for a in assets),
-            render_sitemaps([p.path for p in pages], config).items(),
+            render_sitemaps(page_paths, config).items(),
             [("robots.txt", render_robots(config)), ("_headers", render_headers(config))],
         ]
         for files in others:
@@ -306,15 +318,42 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         search.close()
     report = transaction.commit()
     if cache is not None:
-        _remember(cache, output, target, signatures, fingerprints, known, report, archive, pages,
-                  produced.full, transaction.folders, search_files)  # fmt: skip
+        _remember(cache, output, target, signatures, fingerprints, known, report, archive,
+                  page_paths, produced.full, transaction.folders, search_files,
+                  site.frame)  # fmt: skip
     return BuildSummary(
         articles=len(archive.articles),
-        pages=len(pages),
+        pages=len(page_paths),
         files=report.written + report.unchanged,
         report=report,
         seconds=time.perf_counter() - started,
     )
+
+
+def _produce_pages(site, previous, renderer, environment, transaction, progress, nice):
+    """Produce the pages; their paths. When the site's frame is the last build's, only the
+    pages of the articles whose text changed are keyed again (unless a page of the last build
+    is no longer in `output/` as written: then every page is)."""
+    from site_builder.outputs import produce_changed_pages, produce_pages, verify_frame
+    from site_builder.plan import page_entries
+
+    workers = os.cpu_count() or 1
+    bodies, known = site.loaded.bodies, previous.outputs
+    texts = previous.texts
+    changed = [a for a in site.archive.articles if texts.get(a.path) != a.content_hash]
+    if site.pages is None:
+        entries = [site.planner.article_entry(a) for a in changed]
+        produced = produce_changed_pages(entries, previous.page_paths, renderer, bodies,
+                                         environment, known, transaction, progress, workers,
+                                         nice)  # fmt: skip
+        if produced is not None:
+            return produced, previous.page_paths
+    pages = site.pages or page_entries(site.archive, site.config, planner=site.planner)
+    if site.frame == previous.frame:
+        verify_frame(pages, {a.path for a in changed}, environment, bodies, known)
+    produced = produce_pages(pages, renderer, bodies, environment, known, transaction, progress,
+                             previous.full, workers, nice)  # fmt: skip
+    return produced, tuple(p.path for p in pages)
 
 
 def _remember(
@@ -326,10 +365,11 @@ def _remember(
     known,
     report,
     archive,
-    pages,
+    page_paths,
     full,
     folders,
     search_files,
+    frame,
 ):
     """Record what every output was made from and its stat, for the next build."""
     touched = set(report.added) | set(report.changed)
@@ -346,7 +386,8 @@ def _remember(
         outputs[path] = OutputRecord(fp, st.st_size, st.st_mtime_ns)
     state = cache.state
     state.targets[target] = TargetState(
-        signatures.everything, outputs, len(archive.articles), len(pages), full, folders,
-        signatures.search, search_files,
+        signatures.everything, outputs, len(archive.articles), len(page_paths), full, folders,
+        signatures.search, search_files, frame, page_paths,
+        {a.path: a.content_hash for a in archive.articles},
     )  # fmt: skip
     cache.save(state)

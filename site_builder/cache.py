@@ -133,6 +133,12 @@ class TargetState:
     # search files it gave: path → fingerprint.
     search_signature: bytes = b""
     search_files: dict[str, bytes] = field(default_factory=dict)
+    # The site's frame (see `plan.Planner.frame`), its pages' paths in the sitemap's order, and
+    # each article's content hash: with the same frame, only the pages of articles whose text
+    # changed since this folder's last build get a new key.
+    frame: bytes = b""
+    page_paths: tuple[str, ...] = ()
+    texts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

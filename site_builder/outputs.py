@@ -108,6 +108,58 @@ def produce_pages(
     return Produced(fingerprints, total, full)
 
 
+def produce_changed_pages(
+    entries: list[PageEntry],
+    page_paths: tuple[str, ...],
+    renderer: Renderer,
+    bodies: BodyStore,
+    environment: bytes,
+    previous: dict[str, OutputRecord],
+    transaction: OutputTransaction,
+    progress: Callable[[str, int, int], None],
+    workers: int | None = None,
+    nice: int = 0,
+) -> Produced | None:
+    """The pages of a site whose frame is the last build's (see `plan.Planner.frame`): every
+    page keeps its key but the pages of the articles whose text changed, `entries`, which are
+    produced as `produce_pages` does. The others (of `page_paths`, the last build's pages) are
+    kept if they are in `output/` as written; None, keeping nothing, if one is not."""
+    again = {urls.file_of(entry.path) for entry in entries}
+    kept: dict[str, bytes] = {}
+    for path in map(urls.file_of, page_paths):
+        if path in again:
+            continue
+        record = previous.get(path)
+        if record is None or not unchanged(path, record.fingerprint, previous, transaction.output):
+            return None
+        kept[path] = record.fingerprint
+    for path in kept:
+        transaction.keep(path)
+    produced = produce_pages(entries, renderer, bodies, environment, previous, transaction,
+                             progress, None, workers, nice)  # fmt: skip
+    return Produced(kept | produced.fingerprints, produced.rendered, {})
+
+
+def verify_frame(
+    entries: list[PageEntry],
+    changed: set[str],
+    environment: bytes,
+    bodies: BodyStore,
+    previous: dict[str, OutputRecord],
+) -> None:
+    """In verification mode, when the site's frame is the last build's: every page whose key
+    changed must be the page of an article whose text changed (what `produce_changed_pages`
+    relies on)."""
+    if not verifying():
+        return
+    for entry in entries:
+        if entry.body_of in changed:
+            continue
+        old = previous.get(urls.file_of(entry.path))
+        if old is None or old.fingerprint != page_key(entry, environment, bodies):
+            raise KeyMissesInput(f"{entry.path}: the frame did not change but this page's key did")
+
+
 def _render_all(
     pages: list[PageEntry | PagePlan],
     renderer: Renderer,

@@ -222,6 +222,17 @@ class Planner:
             for a in self.archive.articles
         }
 
+    @cached_property
+    def frame(self) -> bytes:
+        """A digest of every article's path and version, in the archive's order. With the same
+        settings, templates and registry, an equal frame means an equal plan: every page keeps
+        its key but the pages of articles whose text changed (see `Planner.article_entry`)."""
+        h = blake2b(digest_size=16)
+        for path, version in self.versions.items():
+            h.update(path.encode())
+            h.update(version)
+        return h.digest()
+
     def version(self, article: Article) -> bytes:
         return self.versions[article.path]
 
@@ -725,10 +736,13 @@ def plan_pages(archive: Archive, config: SiteConfig) -> list[PagePlan]:
 
 
 def page_entries(
-    archive: Archive, config: SiteConfig, related: RelatedMap | None = None
+    archive: Archive,
+    config: SiteConfig,
+    related: RelatedMap | None = None,
+    planner: Planner | None = None,
 ) -> list[PageEntry]:
     """Every HTML page of the site, in the order of `plan_pages`, keyed but not yet planned."""
-    p = Planner(archive, config, related)
+    p = planner or Planner(archive, config, related)
     w = p.words
     entries: list[PageEntry] = []
     front = ListSpec("", config.title, archive.articles, feed=urls.FEED, heading=w["latest"],

@@ -123,11 +123,16 @@ def apply(root, op):
         append_to(root / "templates" / "404.html", f"{{# edit {n} #}}\n")
 
 
+@pytest.mark.parametrize("keys", ["verified", "trusted"])
 @given(operations)
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-def test_incremental_builds_equal_clean_builds(tmp_path_factory, ops):
+def test_incremental_builds_equal_clean_builds(tmp_path_factory, monkeypatch, keys, ops):
+    # Verified: every kept page is planned in full too, and a build whose frame did not change
+    # checks that only the pages of the edited texts changed key. Trusted: what users run,
+    # where such a build lists no page but those.
+    monkeypatch.setenv("SITE_BUILDER_VERIFY_KEYS", "1" if keys == "verified" else "0")
     root = tmp_path_factory.mktemp("site")
     copy_templates(root)
     write_site(root, {
@@ -209,6 +214,53 @@ def test_an_edit_of_the_text_renders_the_article_page_alone(tmp_path, monkeypatc
             assert pages == ["2020/02/article-1/"]
         else:  # the front page, the company's, the neighbours' links…
             assert {"", "companies/hpe/", "2020/01/article-0/"} < set(pages)
+
+
+def test_an_edit_of_the_text_does_not_list_the_other_pages(tmp_path, monkeypatch):
+    """When only texts changed, the site's frame is the last build's: the build keys the
+    edited articles' pages alone, unless a page of the last build was touched meanwhile."""
+    import site_builder.plan as plan
+
+    monkeypatch.setenv("SITE_BUILDER_VERIFY_KEYS", "0")
+    listed: list[int] = []
+    page_entries = plan.page_entries
+    monkeypatch.setattr(plan, "page_entries",
+                        lambda *a, **k: listed.append(1) or page_entries(*a, **k))  # fmt: skip
+    files = {f"content/a{i}.md": article(title=f"Article {i}", date=f"2020-0{i + 1}-01",
+                                         summary="Un résumé.") for i in range(4)}  # fmt: skip
+    write_site(tmp_path, {"site.yaml": "per_page: 2\n", **files})
+    build_site(tmp_path)
+    path = tmp_path / "content/a1.md"
+    front_page = tmp_path / "output/index.html"
+    for n, touched in enumerate([False, True, False]):
+        listed.clear()
+        if touched:
+            front_page.write_text("vandalised")
+        edited = article(title="Article 1", date="2020-02-01", summary="Un résumé.",
+                         body=f"Un autre texte {n}.")  # fmt: skip
+        path.write_text(edited, "utf-8")
+        touch(path)
+        summary = build_site(tmp_path)
+        assert bool(listed) == touched  # a page touched by hand: every page is listed
+        assert summary.pages == 23  # as many as the first build listed
+        assert snapshot(tmp_path / "output") == clean_build(tmp_path)
+
+
+def test_a_frame_that_leaves_out_an_input_fails_a_verified_build(tmp_path, monkeypatch):
+    """The check behind the previous test: were the frame blind to titles, a title edit would
+    keep it, and the verified build must notice the lists whose key changed anyway."""
+    from site_builder.outputs import KeyMissesInput
+    from site_builder.plan import Planner
+
+    monkeypatch.setattr(Planner, "frame", b"blind")
+    files = {f"content/a{i}.md": article(title=f"Article {i}") for i in range(3)}
+    write_site(tmp_path, files)
+    build_site(tmp_path)
+    path = tmp_path / "content/a1.md"
+    path.write_text(article(title="Un autre titre"), "utf-8")
+    touch(path)
+    with pytest.raises(KeyMissesInput, match="the frame did not change"):
+        build_site(tmp_path)
 
 
 def test_deleting_the_cache_changes_nothing_but_speed(tmp_path):

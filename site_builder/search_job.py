@@ -107,7 +107,7 @@ class KeptSearch:
 def search_unchanged(root, config, output, previous: TargetState, signature: bytes) -> bool:
     """True when the search files and index of the last build still hold: the same inputs,
     every file in `output/` as written, and the index in the cache."""
-    from site_builder.search.index import STORE_FILE, cache_folder
+    from site_builder.search.folders import STORE_FILE, cache_folder
 
     if not previous.search_files or previous.search_signature != signature:
         return False
@@ -119,7 +119,7 @@ def search_unchanged(root, config, output, previous: TargetState, signature: byt
 
 
 def start_search(transaction, known, root, config, archive, loaded) -> SearchJob:
-    from site_builder.search.index import KEEP_CHANGES, cache_folder
+    from site_builder.search.folders import KEEP_CHANGES, cache_folder
 
     mode = "inline"
     if len(archive.articles) >= SEARCH_IN_WORKER_FROM and (os.cpu_count() or 1) > 1:

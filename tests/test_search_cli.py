@@ -176,7 +176,9 @@ def test_incremental_updates_equal_a_fresh_index(capsys, tmp_path, monkeypatch, 
     assert build(root) == 0
     capsys.readouterr()
     incremental = search_json(capsys, root, "stockage")
-    whoosh_index = index.SearchIndex(index.cache_folder(root, ".cache"))
+    from site_builder.search.folders import cache_folder
+
+    whoosh_index = index.SearchIndex(cache_folder(root, ".cache"))
     store = whoosh_index.store()
     from whoosh import index as whoosh
 

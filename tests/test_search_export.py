@@ -176,7 +176,8 @@ def read_shard(data: bytes, files: dict[str, bytes]) -> dict[str, dict[int, list
 
 
 def test_shards_hold_exactly_the_postings(generated):
-    from site_builder.search.index import SearchIndex, cache_folder
+    from site_builder.search.folders import cache_folder
+    from site_builder.search.index import SearchIndex
     from site_builder.search.postings import entries_of
 
     store = SearchIndex(cache_folder(generated, ".cache")).store()

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from site_builder import urls
     from site_builder.config import load_config
     from site_builder.search.excerpt import mark
-    from site_builder.search.index import cache_folder
+    from site_builder.search.folders import cache_folder
     from site_builder.search.query import QueryProblem
     from site_builder.search.searcher import search
 

@@ -34,15 +34,10 @@ from site_builder.search.analysis import (
 )
 from site_builder.search.catalogue import Documents
 from site_builder.search.documents import SearchDocument
+from site_builder.search.folders import KEEP_CHANGES, STORE_FILE, WHOOSH_DIR
 from site_builder.search.store import DocumentStore, DocumentVector, IndexStatistics
 
-STORE_FILE = "documents.sqlite"
-WHOOSH_DIR = "whoosh"
 FIELD_BOOST = {f.name: f.boost for f in FIELDS}
-
-
-def cache_folder(root: Path, cache_dir: str) -> Path:
-    return root / cache_dir / "search"
 
 
 def document_terms(stored: dict) -> dict[str, list[str]]:
@@ -79,10 +74,6 @@ class IndexUpdate:
     # Past KEEP_CHANGES documents the changes are not kept (each vector is tens of KB):
     # whatever derives from the store starts over from it.
     complete: bool = True
-
-
-# How many changed documents an update hands over with their vectors (see IndexUpdate).
-KEEP_CHANGES = 2000
 
 
 def pool_mb(documents: int) -> int:

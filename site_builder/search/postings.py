@@ -92,6 +92,10 @@ class PostingStore:
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS fragments (id INTEGER PRIMARY KEY, key TEXT, data BLOB)"
         )
+        # Each build reads every shard's name and every fragment's key: from these indexes,
+        # without reading the rows' bytes (a scan of the tables read 11 MB at 10,000 articles).
+        self.db.execute("CREATE INDEX IF NOT EXISTS shards_names ON shards (key, name)")
+        self.db.execute("CREATE INDEX IF NOT EXISTS fragments_keys ON fragments (id, key)")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS files "
             "(name TEXT PRIMARY KEY, key TEXT, path TEXT, data BLOB)"

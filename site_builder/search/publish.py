@@ -12,10 +12,10 @@ from site_builder.config import SiteConfig
 from site_builder.search.analysis import FIELDS
 from site_builder.search.catalogue import context_of, plan_documents
 from site_builder.search.export import SearchFile, content_name, export_index, term_entry
+from site_builder.search.folders import cache_folder
 from site_builder.search.index import (
     IndexUpdate,
     SearchIndex,
-    cache_folder,
     document_terms,
     stored_fields,
     vector_of,

@@ -67,6 +67,9 @@ class DocumentStore:
             "CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, key TEXT NOT NULL, "
             "stored TEXT NOT NULL, vector BLOB NOT NULL)"
         )
+        # Each build counts the documents and reads their keys: from this index, without
+        # reading the rows (their text and vectors: a scan read 89 MB at 10,000 articles).
+        self.db.execute("CREATE INDEX IF NOT EXISTS docs_keys ON docs (id, key)")
         # What each article's document was made from (`catalogue.Entry`).
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS articles (source TEXT PRIMARY KEY, id INTEGER NOT NULL, "

@@ -309,6 +309,8 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         ]
         for files in others:
             fingerprints.update(produce_files(files, transaction, known))
+        if cache is not None and search.in_worker:
+            cache.save_inputs()  # while the search worker finishes
         search_files = search()
         fingerprints.update(search_files)
     except BaseException:

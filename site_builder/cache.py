@@ -243,14 +243,21 @@ class BuildCache:
         with no_gc():
             return _records(saved[0])
 
-    def save(self, state: CacheState) -> None:
-        # Sources first: they are checked file by file when read back. Written only when they
-        # changed (a template edit leaves them as they were: 10 MB at 10,000 articles).
+    def save_inputs(self) -> None:
+        """Save what was learnt of the inputs (the content files, the related articles): it
+        holds whether or not the build succeeds, so a build may save it before it ends."""
+        # Written only when they changed (a template edit leaves them as they were: 10 MB at
+        # 10,000 articles). They are checked file by file when read back.
         if self._sources is not None and self._sources != self._sources_read:
             key, records = self._sources
             _dump(self._sources_file, key, {path: tuple(r) for path, r in records.items()})
+            self._sources_read = self._sources
         if self._related is not None:
             _dump(self._related_file, *self._related)
+            self._related = None
+
+    def save(self, state: CacheState) -> None:
+        self.save_inputs()
         _dump(self._state_file, _tuples(state))
         self.state = state
 

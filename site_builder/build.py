@@ -336,19 +336,22 @@ def _produce_pages(site, previous, renderer, environment, transaction, progress,
     """Produce the pages; their paths. When the site's frame is the last build's, only the
     pages of the articles whose text changed are keyed again (unless a page of the last build
     is no longer in `output/` as written: then every page is)."""
-    from site_builder.outputs import produce_changed_pages, produce_pages, verify_frame
+    from site_builder import urls
+    from site_builder.outputs import Produced, keep_pages, produce_pages, verify_frame
     from site_builder.plan import page_entries
 
     workers = os.cpu_count() or 1
     bodies, known = site.loaded.bodies, previous.outputs
-    texts = previous.texts
+    texts = previous.texts  # the articles whose text changed since the last build here:
     changed = [a for a in site.archive.articles if texts.get(a.path) != a.content_hash]
     if site.pages is None:
         entries = [site.planner.article_entry(a) for a in changed]
-        produced = produce_changed_pages(entries, previous.page_paths, renderer, bodies,
-                                         environment, known, transaction, progress, workers,
-                                         nice)  # fmt: skip
-        if produced is not None:
+        again = {urls.file_of(entry.path) for entry in entries}
+        kept = keep_pages(previous.page_paths, again, known, transaction)
+        if kept is not None:
+            produced = produce_pages(entries, renderer, bodies, environment, known, transaction,
+                                     progress, None, workers, nice)  # fmt: skip
+            produced = Produced(kept | produced.fingerprints, produced.rendered, {})
             return produced, previous.page_paths
     pages = site.pages or page_entries(site.archive, site.config, planner=site.planner)
     if site.frame == previous.frame:

@@ -108,23 +108,15 @@ def produce_pages(
     return Produced(fingerprints, total, full)
 
 
-def produce_changed_pages(
-    entries: list[PageEntry],
+def keep_pages(
     page_paths: tuple[str, ...],
-    renderer: Renderer,
-    bodies: BodyStore,
-    environment: bytes,
+    again: set[str],
     previous: dict[str, OutputRecord],
     transaction: OutputTransaction,
-    progress: Callable[[str, int, int], None],
-    workers: int | None = None,
-    nice: int = 0,
-) -> Produced | None:
-    """The pages of a site whose frame is the last build's (see `plan.Planner.frame`): every
-    page keeps its key but the pages of the articles whose text changed, `entries`, which are
-    produced as `produce_pages` does. The others (of `page_paths`, the last build's pages) are
-    kept if they are in `output/` as written; None, keeping nothing, if one is not."""
-    again = {urls.file_of(entry.path) for entry in entries}
+) -> dict[str, bytes] | None:
+    """Keep the pages of the last build (`page_paths`) but the files `again`, when the site's
+    frame is the last build's (see `plan.Planner.frame`): their fingerprints. None, keeping
+    nothing, if one of them is no longer in `output/` as written."""
     kept: dict[str, bytes] = {}
     for path in map(urls.file_of, page_paths):
         if path in again:
@@ -135,9 +127,7 @@ def produce_changed_pages(
         kept[path] = record.fingerprint
     for path in kept:
         transaction.keep(path)
-    produced = produce_pages(entries, renderer, bodies, environment, previous, transaction,
-                             progress, None, workers, nice)  # fmt: skip
-    return Produced(kept | produced.fingerprints, produced.rendered, {})
+    return kept
 
 
 def verify_frame(
@@ -148,8 +138,8 @@ def verify_frame(
     previous: dict[str, OutputRecord],
 ) -> None:
     """In verification mode, when the site's frame is the last build's: every page whose key
-    changed must be the page of an article whose text changed (what `produce_changed_pages`
-    relies on)."""
+    changed must be the page of an article whose text changed (what `keep_pages` relies
+    on)."""
     if not verifying():
         return
     for entry in entries:

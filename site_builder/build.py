@@ -134,10 +134,12 @@ def plan_site(
     config: SiteConfig = load_config(root, base_url)
     loaded = load_site(root, config, drafts=drafts, cache=cache, progress=progress, stats=stats)
     problems = list(loaded.problems)
+    # The articles and the archive live as long as the build: the cycle collector need not
+    # scan them again at every collection (half the time of an edit's search documents; 0.6 of
+    # the 1.4 s that building the archive took at 50,000 articles).
+    gc.freeze()
     archive, archive_problems = build_archive(loaded.articles, loaded.registry, config)
     problems += archive_problems
-    # The articles and the archive live as long as the build: the cycle collector need not
-    # scan them again at every collection (half the time of an edit's search documents).
     gc.freeze()
     if on_archive is not None and not problems:
         on_archive(archive, loaded)
@@ -231,6 +233,7 @@ def build_site(
     check_output_location(root, output)
     config = load_config(root, base_url)
     cache = BuildCache(root / config.cache_dir) if use_cache else None
+    gc.freeze()  # the last build's state lives as long as this one: no collection scans it
     try:
         return _build(root, output, base_url, drafts, progress, cache, config, started)
     finally:
@@ -272,7 +275,8 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         if search_unchanged(root, config, output, previous, signatures.search):
             jobs.append(KeptSearch(transaction, previous.search_files))
         else:
-            jobs.append(start_search(transaction, known, root, config, archive, loaded))
+            jobs.append(start_search(transaction, known, previous.search_files, root, config,
+                                     archive, loaded))  # fmt: skip
 
     try:
         site = plan_site(root, base_url, drafts, cache, progress, content, on_archive,

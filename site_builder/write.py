@@ -112,6 +112,15 @@ class Staging:
         self._produced.add(path)
         self._unchanged += 1
 
+    def kept(self, path: str) -> bool:
+        """True when `path` was produced with the bytes `output/` already holds."""
+        return not self.fresh and path in self._produced and path not in self._spooled
+
+    def forget(self, paths: list[str]) -> None:
+        """Forget kept `paths` (see `kept`): another record will keep them."""
+        self._produced.difference_update(paths)
+        self._unchanged -= len(paths)
+
     def part(self) -> Staging:
         """An empty record staging into the same folder, for a worker process."""
         return Staging(self.output, self.staging, self.fresh)

@@ -263,6 +263,23 @@ def test_a_frame_that_leaves_out_an_input_fails_a_verified_build(tmp_path, monke
         build_site(tmp_path)
 
 
+def test_search_files_touched_by_hand_or_lost_with_the_output_come_back(tmp_path):
+    # The search job reports only the files it did not keep as the last build left them: a
+    # shard changed by hand must be among them, and so must every file when output/ is gone.
+    write_site(tmp_path, {f"content/a{i}.md": article(title=f"Article {i}") for i in range(5)})
+    build_site(tmp_path)
+    expected = snapshot(tmp_path / "output")
+    shard = sorted((tmp_path / "output/search/shards").iterdir())[0]
+    shard.write_bytes(b"vandalised")
+    summary = build_site(tmp_path)
+    assert snapshot(tmp_path / "output") == expected
+    assert summary.report.changed == (f"search/shards/{shard.name}",)
+    shutil.rmtree(tmp_path / "output")
+    summary = build_site(tmp_path)
+    assert snapshot(tmp_path / "output") == expected
+    assert summary.report.written == len(expected)
+
+
 def test_deleting_the_cache_changes_nothing_but_speed(tmp_path):
     write_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
     build_site(tmp_path)

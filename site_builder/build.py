@@ -313,8 +313,9 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         ]
         for files in others:
             fingerprints.update(produce_files(files, transaction, known))
-        if cache is not None and search.in_worker:
-            cache.save_inputs()  # while the search worker finishes
+        if cache is not None:  # while the search worker finishes:
+            cache.save_inputs()
+            transaction.survey()
         search_files = search()
         fingerprints.update(search_files)
     except BaseException:

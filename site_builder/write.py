@@ -166,6 +166,7 @@ class OutputTransaction(Staging):
         super().__init__(output, staging, fresh=not output.exists())
         self.folders = folders
         self._previous = previous
+        self._surveyed: dict[str, int | None] | None = None  # see `survey`
         if self.staging.exists():
             shutil.rmtree(self.staging)  # left over by a build that was killed
         self.staging.mkdir(parents=True)
@@ -214,6 +215,13 @@ class OutputTransaction(Staging):
         self.close_spool()
         shutil.rmtree(self.staging, ignore_errors=True)
 
+    def survey(self) -> None:
+        """Stat the folders of the last build now rather than at the commit: a build calls it
+        while it waits for a worker. (Nothing this build does touches them before the commit.)"""
+        if self.folders is not None and not self.fresh:
+            out = str(self.output)
+            self._surveyed = {f: _folder_mtime(os.path.join(out, f)) for f in self.folders}
+
     def _remove_stale(self) -> list[str]:
         """Delete every file under `output` that this build did not produce (even one put
         there by hand), and the folders left empty."""
@@ -238,8 +246,12 @@ class OutputTransaction(Staging):
                 folder = _parent(folder)
                 touched.add(folder)
         current: dict[str, int] = {}
+        surveyed = self._surveyed or {}
         for folder, mtime in known.items():
-            mtime_now = _folder_mtime(os.path.join(out, folder))
+            if folder in surveyed:
+                mtime_now = surveyed[folder]
+            else:
+                mtime_now = _folder_mtime(os.path.join(out, folder))
             if mtime_now is None:
                 continue
             current[folder] = mtime_now

@@ -252,7 +252,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     if previous.signature == signature and all_unchanged(previous.outputs, output):
         n = len(previous.outputs)
         report = WriteReport((), (), (), n)
-        return BuildSummary(previous.articles, previous.pages, n, report,
+        return BuildSummary(len(previous.texts), len(previous.page_paths), n, report,
                             time.perf_counter() - started)  # fmt: skip
 
     from site_builder.feeds import render_feed
@@ -396,8 +396,7 @@ def _remember(
         outputs[path] = OutputRecord(fp, st.st_size, st.st_mtime_ns)
     state = cache.state
     state.targets[target] = TargetState(
-        signatures.everything, outputs, len(archive.articles), len(page_paths), full, folders,
-        signatures.search, search_files, frame, page_paths,
-        {a.path: a.content_hash for a in archive.articles},
+        signatures.everything, outputs, full, folders, signatures.search, search_files, frame,
+        page_paths, {a.path: a.content_hash for a in archive.articles},
     )  # fmt: skip
     cache.save(state)

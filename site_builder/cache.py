@@ -123,8 +123,6 @@ class TargetState:
 
     signature: bytes = b""
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
-    articles: int = 0
-    pages: int = 0
     # Page path → fingerprint of its whole planned context (verification mode only).
     full: dict[str, bytes] = field(default_factory=dict)
     # Every folder of the output → its mtime after the build (see write.OutputTransaction).
@@ -135,7 +133,8 @@ class TargetState:
     search_files: dict[str, bytes] = field(default_factory=dict)
     # The site's frame (see `plan.Planner.frame`), its pages' paths in the sitemap's order, and
     # each article's content hash: with the same frame, only the pages of articles whose text
-    # changed since this folder's last build get a new key.
+    # changed since this folder's last build get a new key. (They also count the pages and
+    # articles of a build that finds nothing changed.)
     frame: bytes = b""
     page_paths: tuple[str, ...] = ()
     texts: dict[str, str] = field(default_factory=dict)

@@ -234,13 +234,15 @@ class PostingStore:
             [(i, key, data) for i, (key, data) in made.items()],
         )
 
-    def saved(self, name: str) -> tuple[str, str, bytes] | None:
-        """A file kept by `save`: (its inputs' key, its output path, its bytes)."""
-        query = "SELECT key, path, data FROM files WHERE name = ?"
+    def saved(self, name: str) -> tuple[str, str] | None:
+        """A file kept by `save`: (its inputs' key, its output path). Its bytes are read by
+        `saved_data`, only when the output does not hold them."""
+        query = "SELECT key, path FROM files WHERE name = ?"
         return self.db.execute(query, (name,)).fetchone()
 
     def saved_data(self, name: str) -> bytes:
-        return self.saved(name)[2]
+        query = "SELECT data FROM files WHERE name = ?"
+        return self.db.execute(query, (name,)).fetchone()[0]
 
     def save(self, name: str, key: str, path: str, data: bytes) -> None:
         """Keep one file made from inputs digested as `key`, to reuse while they stay equal."""

@@ -22,7 +22,6 @@ from site_builder.cache import (
     no_gc,
     open_bodies,
     pack_body,
-    pack_parsed,
     unpack_body,
 )
 from site_builder.config import SiteConfig, is_http_url
@@ -373,7 +372,7 @@ def load_site(
             progress("reading", n, len(jobs))
         old = known.get(relpath)
         if old is not None and old.content_hash == digest:
-            records[relpath] = SourceRecord(size, mtime, digest, old.packed)
+            records[relpath] = SourceRecord(size, mtime, digest, old.parsed)
             continue
         changed.append(relpath)
         if parsed.body is not None:
@@ -385,15 +384,13 @@ def load_site(
                 )
             else:
                 memory[key] = parsed.body
-        records[relpath] = SourceRecord(
-            size, mtime, digest, pack_parsed(replace(parsed, body=None))
-        )
+        records[relpath] = SourceRecord(size, mtime, digest, replace(parsed, body=None))
 
     if db is not None:
         db.execute("COMMIT")
     articles: list[Article] = []
     keys: dict[str, str] = {}
-    with no_gc():
+    with no_gc(keep=cache is not None):
         for relpath, record in sorted(records.items()):
             parsed = record.parsed
             problems.extend(parsed.problems)

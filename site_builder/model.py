@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from hashlib import blake2b
 
 from site_builder.dates import ArticleDate
 
@@ -36,3 +37,13 @@ class Article:
     draft: bool
     content_hash: str
     links: tuple[str, ...] = ()  # links to other Markdown files, as written in the body
+    # A digest of every field a list shows (all but the body and links), made once when the
+    # file is parsed and kept with the parse in the build cache (see `plan.Planner.versions`).
+    shown: bytes = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        fields = (self.path, self.title, self.date.iso(), self.source.name, self.source.url or "",
+                  "\x1f".join(self.companies), "\x1f".join(self.tags), self.lang, self.summary,
+                  self.url or "", self.slug, "draft" if self.draft else "")  # fmt: skip
+        shown = blake2b("\0".join(fields).encode(), digest_size=16).digest()
+        object.__setattr__(self, "shown", shown)

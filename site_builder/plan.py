@@ -218,7 +218,7 @@ class Planner:
         names (the registry may rename them). Slugs and URLs are pure functions of these."""
         names = self.archive.company_names
         return {
-            a.path: blake2b(_shown(a, names[a.path]), digest_size=16).digest()
+            a.path: blake2b(a.shown + "\x1f".join(names[a.path]).encode(), digest_size=16).digest()
             for a in self.archive.articles
         }
 
@@ -720,14 +720,6 @@ class Planner:
 
     def plain_page(self, path: str, template: str, title: str) -> PagePlan:
         return PagePlan(path=path, template=template, title=title, context={})
-
-
-def _shown(a: Article, names: tuple[str, ...]) -> bytes:
-    """Every field of an article but its body, with its companies' canonical names."""
-    fields = (a.path, a.title, a.date.iso(), a.source.name, a.source.url or "",
-              "\x1f".join(a.companies), "\x1f".join(a.tags), a.lang, a.summary, a.url or "",
-              a.slug, "draft" if a.draft else "", "\x1f".join(names))  # fmt: skip
-    return "\0".join(fields).encode()
 
 
 def plan_pages(archive: Archive, config: SiteConfig) -> list[PagePlan]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from text_unidecode import unidecode
 
@@ -45,14 +46,37 @@ class Archive:
     companies: tuple[Term, ...]  # by name
     sources: tuple[Term, ...]
     tags: tuple[Term, ...]
-    years: tuple[Period, ...]  # newest first
-    months: tuple[Period, ...]  # newest first
     company_names: dict[str, tuple[str, ...]]  # article path → canonical company names
     company_slugs: dict[str, str]  # canonical name → slug
     source_slugs: dict[str, str]  # source name as written → slug
     tag_slugs: dict[str, str]  # tag as written → slug
-    older: dict[str, Article]  # article path → the previous article in time
-    newer: dict[str, Article]  # article path → the next article in time
+
+    # Made when first asked for, by the page planning: the search worker, which needs none of
+    # them, forks as soon as the rest is known.
+    @cached_property
+    def years(self) -> tuple[Period, ...]:  # newest first
+        years: dict[int, list[Article]] = defaultdict(list)
+        for article in self.articles:
+            years[article.date.year].append(article)
+        return tuple(Period(y, None, tuple(v)) for y, v in sorted(years.items(), reverse=True))
+
+    @cached_property
+    def months(self) -> tuple[Period, ...]:  # newest first
+        months: dict[tuple[int, int], list[Article]] = defaultdict(list)
+        for article in self.articles:
+            if article.date.month is not None:
+                months[(article.date.year, article.date.month)].append(article)
+        return tuple(Period(y, m, tuple(v)) for (y, m), v in sorted(months.items(), reverse=True))
+
+    @cached_property
+    def older(self) -> dict[str, Article]:  # article path → the previous article in time
+        ordered = self.articles
+        return {a.path: ordered[i + 1] for i, a in enumerate(ordered[:-1])}
+
+    @cached_property
+    def newer(self) -> dict[str, Article]:  # article path → the next article in time
+        ordered = self.articles
+        return {a.path: ordered[i - 1] for i, a in enumerate(ordered) if i > 0}
 
 
 def sort_name(name: str) -> tuple[str, str]:
@@ -94,27 +118,15 @@ def build_archive(
     sources = _merge_terms(SOURCE, by_source, source_slugs, ordered)
     tags = _merge_terms(TAG, by_tag, tag_slugs, ordered)
 
-    years: dict[int, list[Article]] = defaultdict(list)
-    months: dict[tuple[int, int], list[Article]] = defaultdict(list)
-    for article in ordered:
-        years[article.date.year].append(article)
-        if article.date.month is not None:
-            months[(article.date.year, article.date.month)].append(article)
-    older = {a.path: ordered[i + 1] for i, a in enumerate(ordered[:-1])}
-    newer = {a.path: ordered[i - 1] for i, a in enumerate(ordered) if i > 0}
     archive = Archive(
         articles=ordered,
         companies=companies,
         sources=sources,
         tags=tags,
-        years=tuple(Period(y, None, tuple(v)) for y, v in sorted(years.items(), reverse=True)),
-        months=tuple(Period(y, m, tuple(v)) for (y, m), v in sorted(months.items(), reverse=True)),
         company_names=company_names,
         company_slugs=company_slugs,
         source_slugs=source_slugs,
         tag_slugs=tag_slugs,
-        older=older,
-        newer=newer,
     )
     return archive, problems
 
@@ -160,10 +172,13 @@ def _merge_terms(
     rank = {a.path: i for i, a in enumerate(ordered)}
     terms = []
     for slug, names in by_slug.items():
-        members = {a.path: a for n in names for a in groups[n]}
-        items = tuple(sorted(members.values(), key=lambda a: rank[a.path]))
-        spelling = Counter(n for n in names for _ in groups[n])
-        name = min(names, key=lambda n: (-spelling[n], n))
+        if len(names) == 1:  # most slugs: the group is in the archive's order already
+            name, items = names[0], tuple(groups[names[0]])
+        else:
+            members = {a.path: a for n in names for a in groups[n]}
+            items = tuple(sorted(members.values(), key=lambda a: rank[a.path]))
+            spelling = Counter(n for n in names for _ in groups[n])
+            name = min(names, key=lambda n: (-spelling[n], n))
         url = None
         if kind == SOURCE:
             url = next((a.source.url for a in items if a.source.url), None)

@@ -260,10 +260,23 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     from site_builder.outputs import keep_or_put, produce_files
     from site_builder.plan import plan_feeds
     from site_builder.render import Renderer, collect_assets
-    from site_builder.search_job import KeptSearch, SearchJob, search_unchanged, start_search
+    from site_builder.search_job import (
+        KeptSearch,
+        SearchJob,
+        search_unchanged,
+        start_search,
+        wants_helper,
+    )
     from site_builder.sitemap import render_robots, render_sitemaps
 
     known = previous.outputs
+    helper = None
+    if cache is not None and wants_helper(len(content), previous):
+        from site_builder.helper import Helper
+        from site_builder.search.folders import cache_folder
+
+        search_folder = cache_folder(root, config.cache_dir)
+        helper = Helper(output, previous.outputs, previous.folders, search_folder)
     transaction = (
         OutputTransaction(output, previous.folders, previous.outputs.keys())
         if cache is not None
@@ -272,11 +285,17 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     jobs: list[SearchJob | KeptSearch] = []  # the search starts once the archive is known
 
     def on_archive(archive: Archive, loaded: LoadResult) -> None:
-        if search_unchanged(root, config, output, previous, signatures.search):
+        if helper is not None:  # before the search worker forks: it inherits the survey
+            survey = helper.survey()
+            transaction.touched = survey.touched
+            if survey.folders is not None:
+                transaction.take_survey(survey.folders)
+        if search_unchanged(root, config, output, previous, signatures.search,
+                            transaction.touched):  # fmt: skip
             jobs.append(KeptSearch(transaction, previous.search_files))
         else:
             jobs.append(start_search(transaction, known, previous.search_files, root, config,
-                                     archive, loaded))  # fmt: skip
+                                     archive, loaded, helper))  # fmt: skip
 
     try:
         site = plan_site(root, base_url, drafts, cache, progress, content, on_archive,
@@ -287,6 +306,8 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         transaction.abort()
         for job in jobs:
             job.close()
+        if helper is not None:
+            helper.close()
         raise
     archive = site.archive
     search = jobs[0]
@@ -318,11 +339,15 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
             transaction.survey()
         search_files = search()
         fingerprints.update(search_files)
+        if helper is not None:
+            helper.finish()
     except BaseException:
         transaction.abort()
         raise
     finally:
         search.close()
+        if helper is not None:
+            helper.close()
     report = transaction.commit()
     if cache is not None:
         _remember(cache, output, target, signatures, fingerprints, known, report, archive,

@@ -96,7 +96,7 @@ def produce_pages(
             was = (previous_full or {}).get(path)
             if old is not None and old.fingerprint == key and was is not None and was != full[path]:
                 raise KeyMissesInput(f"{path}: its key did not change but its context did")
-        if unchanged(path, key, previous, transaction.output):
+        if unchanged(path, key, previous, transaction.output, transaction.touched):
             transaction.keep(path)
         else:
             todo.append(page if page is not None else entry)
@@ -122,7 +122,9 @@ def keep_pages(
         if path in again:
             continue
         record = previous.get(path)
-        if record is None or not unchanged(path, record.fingerprint, previous, transaction.output):
+        if record is None or not unchanged(
+            path, record.fingerprint, previous, transaction.output, transaction.touched
+        ):
             return None
         kept[path] = record.fingerprint
     for path in kept:
@@ -231,7 +233,9 @@ def keep_or_put(
 ) -> None:
     """Keep `path` when the last build wrote it from the same fingerprint and nothing touched it
     since; otherwise make its bytes and hand them to the writer."""
-    if previous is not None and unchanged(path, fingerprint, previous, transaction.output):
+    if previous is not None and unchanged(
+        path, fingerprint, previous, transaction.output, transaction.touched
+    ):
         transaction.keep(path)
     else:
         transaction.put(path, make())

@@ -4,16 +4,21 @@ rendering, or kept as the last build left it (see `search/publish.py` for what i
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from site_builder.cache import TargetState, unchanged
 from site_builder.write import OutputTransaction
 
-# Past this many articles the search index is brought up to date in a forked process while the
-# pages render, on the other core: whoosh indexing is single-threaded. For a few changes the
-# worker also exports the static index, writing its files into the build's staging folder and
-# sending back only their fingerprints. When most documents change (a cold build), one worker
-# updates whoosh while another rebuilds the static index from its own analysis, and the pages
-# render here meanwhile.
+if TYPE_CHECKING:
+    from site_builder.helper import Helper
+
+# Past this many articles the search index is brought up to date in forked processes while the
+# pages render. For a few changes one worker updates the document store and exports the static
+# index, writing its files into the build's staging folder and sending back only their
+# fingerprints; it hands whoosh's share of the update to the build's helper process (see
+# `helper.py`), which imported whoosh meanwhile. When most documents change (a cold build), one
+# worker updates whoosh and the store while the other rebuilds the static index from its own
+# analysis.
 SEARCH_IN_WORKER_FROM = 2000
 
 
@@ -21,7 +26,13 @@ class SearchJob:
     """The search index files, produced inline or with forked worker processes."""
 
     def __init__(
-        self, transaction: OutputTransaction, known, before: dict[str, bytes], mode: str, *inputs
+        self,
+        transaction: OutputTransaction,
+        known,
+        before: dict[str, bytes],
+        mode: str,
+        hand_over,
+        *inputs,
     ):
         global _SEARCH_INPUTS
         self._transaction = transaction
@@ -29,7 +40,8 @@ class SearchJob:
         self._pool = None
         self.in_worker = mode != "inline"
         self._split = mode == "split"
-        _SEARCH_INPUTS = (transaction, known, before, *inputs)
+        # Where whoosh's share of an update goes (the helper process), or None: updated here.
+        _SEARCH_INPUTS = (transaction, known, before, hand_over, *inputs)
         if not self.in_worker:
             self._result = _search_outputs
             return
@@ -50,7 +62,7 @@ class SearchJob:
         if self._split:
             from site_builder.search.publish import confirm_rebuild
 
-            root, config = _SEARCH_INPUTS[3:5]
+            root, config = _SEARCH_INPUTS[4:6]
             confirm_rebuild(root, config, self._update(), statistics)
         _SEARCH_INPUTS = None
         files = {p: fp for p, fp in self._before.items() if p not in changed and p not in gone}
@@ -74,7 +86,7 @@ _SEARCH_INPUTS: tuple | None = None
 def _update_index():
     from site_builder.search.publish import update_index
 
-    root, config, archive, bodies = _SEARCH_INPUTS[3:]
+    root, config, archive, bodies = _SEARCH_INPUTS[4:]
     return update_index(root, config, archive, bodies)
 
 
@@ -86,19 +98,23 @@ def _search_outputs(rebuild: bool = False):
     from site_builder.outputs import keep_or_put
     from site_builder.search.publish import publish_search
 
-    transaction, known, before, root, config, archive, bodies = _SEARCH_INPUTS
+    transaction, known, before, hand_over, root, config, archive, bodies = _SEARCH_INPUTS
     part = transaction.part()
     fingerprints = {}
     report: dict | None = {} if rebuild else None
-    for file in publish_search(root, config, archive, bodies, report):
-        fingerprints[file.path] = file.fingerprint
-        keep_or_put(file.path, file.fingerprint, file.data, part, known)
+    send = hand_over.send if hand_over is not None else None
+    kept = set()
+    for file in publish_search(root, config, archive, bodies, report, send):
+        path, fingerprint = file.path, file.fingerprint
+        if before.get(path) == fingerprint and unchanged(
+            path, fingerprint, known, part.output, part.touched
+        ):
+            kept.add(path)  # as the last build left it: the build keeps it
+            continue
+        fingerprints[path] = fingerprint
+        keep_or_put(path, fingerprint, file.data, part, known)
     part.close_spool()
-    gone = {path for path in before if path not in fingerprints}
-    kept = [path for path, fp in fingerprints.items() if before.get(path) == fp and part.kept(path)]
-    part.forget(kept)
-    for path in kept:
-        del fingerprints[path]
+    gone = {path for path in before if path not in fingerprints and path not in kept}
     return fingerprints, gone, part, report and report["statistics"]
 
 
@@ -120,7 +136,9 @@ class KeptSearch:
         pass
 
 
-def search_unchanged(root, config, output, previous: TargetState, signature: bytes) -> bool:
+def search_unchanged(
+    root, config, output, previous: TargetState, signature: bytes, touched=None
+) -> bool:
     """True when the search files and index of the last build still hold: the same inputs,
     every file in `output/` as written, and the index in the cache."""
     from site_builder.search.folders import STORE_FILE, cache_folder
@@ -130,15 +148,32 @@ def search_unchanged(root, config, output, previous: TargetState, signature: byt
     if not (cache_folder(root, config.cache_dir) / STORE_FILE).exists():
         return False
     return all(
-        unchanged(path, fp, previous.outputs, output) for path, fp in previous.search_files.items()
+        unchanged(path, fp, previous.outputs, output, touched)
+        for path, fp in previous.search_files.items()
     )
 
 
-def start_search(transaction, known, before, root, config, archive, loaded) -> SearchJob:
+def start_search(
+    transaction, known, before, root, config, archive, loaded, helper: Helper | None
+) -> SearchJob:
     from site_builder.search.folders import KEEP_CHANGES, cache_folder
 
     mode = "inline"
     if len(archive.articles) >= SEARCH_IN_WORKER_FROM and (os.cpu_count() or 1) > 1:
         cold = not cache_folder(root, config.cache_dir).exists()
         mode = "split" if cold or len(loaded.changed) > KEEP_CHANGES else "worker"
-    return SearchJob(transaction, known, before, mode, root, config, archive, loaded.bodies)
+    hand_over = None
+    if mode == "worker" and helper is not None:
+        helper.whoosh_asked()
+        hand_over = helper.hand_over
+    inputs = (root, config, archive, loaded.bodies)
+    return SearchJob(transaction, known, before, mode, hand_over, *inputs)
+
+
+def wants_helper(content_files: int, previous: TargetState) -> bool:
+    """Whether a build is large enough for a helper process (see `helper.py`)."""
+    return (
+        bool(previous.outputs)
+        and content_files >= SEARCH_IN_WORKER_FROM
+        and (os.cpu_count() or 1) > 1
+    )

@@ -67,6 +67,9 @@ class Staging:
         self._spooled: dict[str, tuple[str, int, int]] = {}  # path → spool, offset, size
         self._spool: tuple[int, int, str] | None = None  # this process's: pid, fd, name
         self._spool_end = 0
+        # The last build's files no longer in `output/` as written, when a helper process
+        # statted them all (see `helper.py`); None: each is statted when asked about.
+        self.touched: frozenset[str] | None = None
 
     def put(self, path: str, data: bytes) -> None:
         """Produce `path` (relative, POSIX) with `data`; staged only if the bytes changed."""
@@ -112,18 +115,11 @@ class Staging:
         self._produced.add(path)
         self._unchanged += 1
 
-    def kept(self, path: str) -> bool:
-        """True when `path` was produced with the bytes `output/` already holds."""
-        return not self.fresh and path in self._produced and path not in self._spooled
-
-    def forget(self, paths: list[str]) -> None:
-        """Forget kept `paths` (see `kept`): another record will keep them."""
-        self._produced.difference_update(paths)
-        self._unchanged -= len(paths)
-
     def part(self) -> Staging:
         """An empty record staging into the same folder, for a worker process."""
-        return Staging(self.output, self.staging, self.fresh)
+        part = Staging(self.output, self.staging, self.fresh)
+        part.touched = self.touched
+        return part
 
     def absorb(self, part: Staging) -> None:
         """Take over the files a worker produced with `part()`."""
@@ -218,9 +214,12 @@ class OutputTransaction(Staging):
     def survey(self) -> None:
         """Stat the folders of the last build now rather than at the commit: a build calls it
         while it waits for a worker. (Nothing this build does touches them before the commit.)"""
-        if self.folders is not None and not self.fresh:
-            out = str(self.output)
-            self._surveyed = {f: _folder_mtime(os.path.join(out, f)) for f in self.folders}
+        if self._surveyed is None:
+            self._surveyed = survey_folders(self.output, self.folders)
+
+    def take_survey(self, folders: dict[str, int | None]) -> None:
+        """The folders' mtimes, as `survey_folders` gave them in another process."""
+        self._surveyed = folders
 
     def _remove_stale(self) -> list[str]:
         """Delete every file under `output` that this build did not produce (even one put
@@ -367,6 +366,14 @@ def _replace(target: str, data: bytes) -> None:
     with open(temporary, "wb") as file:
         file.write(data)
     os.replace(temporary, target)
+
+
+def survey_folders(output: Path, folders: dict[str, int] | None) -> dict[str, int | None] | None:
+    """Each of the last build's folders → its mtime now (None: gone, or no longer a folder)."""
+    if folders is None or not output.exists():
+        return None
+    out = str(output)
+    return {f: _folder_mtime(os.path.join(out, f)) for f in folders}
 
 
 def _folder_mtime(path: str) -> int | None:

@@ -216,11 +216,26 @@ def test_an_edit_of_the_text_renders_the_article_page_alone(tmp_path, monkeypatc
             assert {"", "companies/hpe/", "2020/01/article-0/"} < set(pages)
 
 
-def test_an_edit_of_the_text_does_not_list_the_other_pages(tmp_path, monkeypatch):
+def as_large_archive(monkeypatch) -> None:
+    """Build the way archives past 2,000 articles are built: the search index in a worker
+    process, and a helper process that stats the last build's outputs and follows in whoosh
+    the update the worker hands over (see `helper.py`)."""
+    from site_builder import search_job
+
+    monkeypatch.setattr(search_job, "SEARCH_IN_WORKER_FROM", 1)
+
+
+SIZES = pytest.mark.parametrize("size", ["small", "large"])
+
+
+@SIZES
+def test_an_edit_of_the_text_does_not_list_the_other_pages(tmp_path, monkeypatch, size):
     """When only texts changed, the site's frame is the last build's: the build keys the
     edited articles' pages alone, unless a page of the last build was touched meanwhile."""
     import site_builder.plan as plan
 
+    if size == "large":
+        as_large_archive(monkeypatch)
     monkeypatch.setenv("SITE_BUILDER_VERIFY_KEYS", "0")
     listed: list[int] = []
     page_entries = plan.page_entries
@@ -263,9 +278,14 @@ def test_a_frame_that_leaves_out_an_input_fails_a_verified_build(tmp_path, monke
         build_site(tmp_path)
 
 
-def test_search_files_touched_by_hand_or_lost_with_the_output_come_back(tmp_path):
+@SIZES
+def test_search_files_touched_by_hand_or_lost_with_the_output_come_back(
+    tmp_path, monkeypatch, size
+):
     # The search job reports only the files it did not keep as the last build left them: a
     # shard changed by hand must be among them, and so must every file when output/ is gone.
+    if size == "large":
+        as_large_archive(monkeypatch)
     write_site(tmp_path, {f"content/a{i}.md": article(title=f"Article {i}") for i in range(5)})
     build_site(tmp_path)
     expected = snapshot(tmp_path / "output")
@@ -358,6 +378,36 @@ def test_search_made_in_a_worker_process_gives_the_same_site(tmp_path, monkeypat
     changed = summary.report.added + summary.report.changed
     assert any(path.startswith("search/shards/") for path in changed)
     assert any(path.startswith("search/docs/") for path in changed)
+
+
+def test_the_command_line_index_follows_edits_and_recovers_from_a_missed_update(
+    tmp_path, monkeypatch
+):
+    """With a helper process, whoosh follows the store update the search worker hands over.
+    Were an update missed (a build killed between the two), whoosh starts over from the store,
+    and until then the command line says the index is out of date rather than answer from it."""
+    from site_builder.search.folders import cache_folder
+
+    as_large_archive(monkeypatch)
+    files = {f"content/a{i}.md": article(title=f"Article {i}", date=f"2020-0{i % 9 + 1}-01",
+                                         body=f"Licenciements numéro {i}.") for i in range(6)}  # fmt: skip
+    write_site(tmp_path, files)
+    build_site(tmp_path)
+    (tmp_path / "content/a3.md").write_text(article(title="Article 3", body="Un rachat."))
+    build_site(tmp_path)
+    assert search_cli(tmp_path, "rachat").startswith("1 result")
+    assert search_cli(tmp_path, "licenciements").startswith("5 results")
+
+    token = cache_folder(tmp_path, ".cache") / "whoosh.token"
+    token.write_text("missed")
+    from site_builder.cli import main
+
+    assert main(["search", "rachat", "--root", str(tmp_path)]) == 2  # "run site-builder build"
+    (tmp_path / "content/a4.md").write_text(article(title="Article 4", body="Autre rachat."))
+    build_site(tmp_path)
+    assert search_cli(tmp_path, "rachat").startswith("2 results")
+    assert search_cli(tmp_path, "licenciements").startswith("4 results")
+    assert token.read_text() != "missed"
 
 
 def search_cli(root, query: str) -> str:

@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         answer = search(folder, args.query, limit=args.limit, sort=args.sort)
     except FileNotFoundError:
         print(
-            f"error: no search index in {folder}: run `site-builder build --root {root}` first",
+            f"error: no up-to-date search index in {folder}: "
+            f"run `site-builder build --root {root}` first",
             file=sys.stderr,
         )
         return 2

@@ -12,9 +12,11 @@ whoosh, which counts deleted documents until it merges segments.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from math import log
 from pathlib import Path
@@ -32,8 +34,8 @@ from site_builder.search.analysis import (
     group_of,
     language_fields,
 )
-from site_builder.search.catalogue import Documents
-from site_builder.search.documents import SearchDocument
+from site_builder.search.catalogue import Documents, slugs
+from site_builder.search.documents import SLOTS, SearchDocument
 from site_builder.search.folders import KEEP_CHANGES, STORE_FILE, WHOOSH_DIR
 from site_builder.search.store import DocumentStore, DocumentVector, IndexStatistics
 
@@ -74,6 +76,50 @@ class IndexUpdate:
     # Past KEEP_CHANGES documents the changes are not kept (each vector is tens of KB):
     # whatever derives from the store starts over from it.
     complete: bool = True
+
+
+@dataclass(frozen=True)
+class WhooshChanges:
+    """whoosh's share of a store update, handed to `SearchIndex.update_whoosh` in another
+    process: the store's whoosh token before and after the update, the documents deleted, and
+    those to index (their whoosh fields and vector), or None past KEEP_CHANGES documents:
+    whoosh then starts over from every document."""
+
+    before: str | None
+    after: str | None
+    deleted: tuple[int, ...]
+    indexed: tuple[tuple[dict, DocumentVector], ...] | None
+
+
+def whoosh_fields(doc: SearchDocument) -> dict:
+    """A document's whoosh fields besides its terms: its key and the filters' values."""
+    return {
+        "key": str(doc.id),
+        "company": list(doc.company_slugs),
+        "source_slug": doc.source_slug,
+        "tag": list(doc.tag_slugs),
+        "year": doc.year,
+    }
+
+
+def _whoosh_documents(store: DocumentStore) -> Iterator[tuple[dict, DocumentVector]]:
+    """Every document of the store, as `whoosh_fields` and its vector."""
+    facets = {entry[0]: entry[3:] for entry in store.entries()[1].values()}
+    for doc_id, vector in store.vectors():
+        company, source_slug, tag = facets[doc_id]
+        year = dt.date.fromordinal(doc_id // SLOTS).year  # ids are days (see documents.py)
+        fields = {"key": str(doc_id), "company": list(slugs(company)),
+                  "source_slug": source_slug, "tag": list(slugs(tag)), "year": year}  # fmt: skip
+        yield fields, vector
+
+
+def terms_of(vector: DocumentVector) -> dict[str, list[str]]:
+    """Field name → terms, from a vector: without positions, whoosh needs only how many times
+    each term occurs."""
+    return {
+        FIELDS[number].name: [term for term, n in frequencies.items() for _ in range(n)]
+        for number, frequencies in vector.frequencies.items()
+    }
 
 
 def pool_mb(documents: int) -> int:
@@ -210,71 +256,140 @@ class SearchIndex:
         finally:
             store.close()
 
+    # whoosh and the store are updated one after the other, or at once in two processes. The
+    # store records a token with each update and whoosh's token file the one it last followed:
+    # unequal tokens (an interrupted build) send whoosh back to a fresh start.
+    @property
+    def _token_file(self) -> Path:
+        return self.folder / "whoosh.token"
+
+    def whoosh_token(self) -> str | None:
+        try:
+            return self._token_file.read_text("ascii")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _set_whoosh_token(self, token: str | None) -> None:
+        if token is None:
+            self._token_file.unlink(missing_ok=True)
+            return
+        tmp = self._token_file.with_suffix(".tmp")
+        tmp.write_text(token, "ascii")
+        os.replace(tmp, self._token_file)
+
     def update(
         self,
         documents: Documents,
         facets: dict,
         progress: Callable[[int, int], None] | None = None,
+        hand_over: Callable[[WhooshChanges], None] | None = None,
     ) -> IndexUpdate:
         """Bring whoosh and the store in step with `documents`: only new, changed and deleted
-        documents are analysed and touch whoosh. Starting over makes `documents` complete."""
+        documents are analysed and touch whoosh. Starting over makes `documents` complete.
+
+        With `hand_over`, only the store is updated here, and whoosh's share is handed over
+        for `update_whoosh` in another process (an edit: whoosh updates while the static index
+        is exported)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         store = self.store()
         try:
-            ix, fresh = self._open_whoosh(fresh=False)
-            if not fresh and ix.doc_count() != store.count():
-                # The store and whoosh disagree (interrupted build, hand edits): start over.
-                ix.close()
-                ix, fresh = self._open_whoosh(fresh=True)
-            if fresh:
-                store.clear()
-                documents.complete()
+            token = store.info("whoosh")
+            fresh, writer = False, None
+            if hand_over is None:
+                ix, fresh = self._open_whoosh(fresh=False)
+                if not fresh and (token is None or token != self.whoosh_token()
+                                  or ix.doc_count() != store.count()):  # fmt: skip
+                    # whoosh missed an update (interrupted build, hand edits): start over.
+                    ix.close()
+                    ix, fresh = self._open_whoosh(fresh=True)
+                if fresh:
+                    store.clear()
+                    documents.complete()
             known = store.keys()
             wanted = documents.ids()
             changed = [d for d in documents.made if known.get(d.id) != d.content_key]
             removed = [i for i in known if i not in wanted]
             changes: list[IndexChange] = []
+            indexed: list[tuple[dict, DocumentVector]] = []
             keep = not fresh and len(changed) + len(removed) <= KEEP_CHANGES
-            if changed or removed:
+            if (changed or removed) and hand_over is None:
                 pool = pool_mb(len(documents.entries))
                 writer = _with_loaded_lengths(ix.writer(limitmb=pool))
-                try:
-                    for doc_id in removed:
+            try:
+                for doc_id in removed:
+                    if writer is not None:
                         writer.delete_by_term("key", str(doc_id))
-                        old = store.delete(doc_id)
-                        changes.append(IndexChange(doc_id, old if keep else None, None))
-                    for n, doc in enumerate(changed, 1):
-                        stored = stored_fields(doc)  # reads the body once
-                        terms = document_terms(stored)
+                    old = store.delete(doc_id)
+                    changes.append(IndexChange(doc_id, old if keep else None, None))
+                for n, doc in enumerate(changed, 1):
+                    stored = stored_fields(doc)  # reads the body once
+                    terms = document_terms(stored)
+                    vector = vector_of(terms)
+                    if writer is not None:
                         if doc.id in known:
                             writer.delete_by_term("key", str(doc.id))
-                        writer.add_document(
-                            key=str(doc.id),
-                            company=list(doc.company_slugs),
-                            source_slug=doc.source_slug,
-                            tag=list(doc.tag_slugs),
-                            year=doc.year,
-                            **terms,
-                        )
-                        vector = vector_of(terms)
-                        old = store.put(doc.id, doc.content_key, stored, vector)
-                        changes.append(IndexChange(doc.id, old if keep else None,
-                                                   vector if keep else None))  # fmt: skip
-                        if progress and (n % 500 == 0 or n == len(changed)):
-                            progress(n, len(changed))
+                        writer.add_document(**whoosh_fields(doc), **terms)
+                    elif keep:
+                        indexed.append((whoosh_fields(doc), vector))
+                    old = store.put(doc.id, doc.content_key, stored, vector)
+                    changes.append(IndexChange(doc.id, old if keep else None,
+                                               vector if keep else None))  # fmt: skip
+                    if progress and (n % 500 == 0 or n == len(changed)):
+                        progress(n, len(changed))
+                if writer is not None:
                     writer.commit()
-                except BaseException:
+            except BaseException:
+                if writer is not None:
                     writer.cancel()
-                    raise
-            ix.close()
+                raise
+            if hand_over is None:
+                ix.close()
+            after = token
+            if changes or fresh:
+                after = os.urandom(8).hex()
+                store.set_info("whoosh", after)
             generation = store.info("generation", 0) + (1 if changes or fresh else 0)
             store.set_info("generation", generation)
             store.set_info("facets", facets)
             store.set_entries(documents.context, documents.new_entries, documents.gone)
             store.commit()
+            if hand_over is None:
+                self._set_whoosh_token(after)
+            else:
+                deleted = tuple(removed) + tuple(d.id for d in changed if d.id in known)
+                hand_over(WhooshChanges(token, after, deleted, tuple(indexed) if keep else None))
             return IndexUpdate(generation, tuple(changes), store.statistics(), keep)
         finally:
             store.close()
+
+    def update_whoosh(self, changes: WhooshChanges) -> None:
+        """Follow in whoosh a store update made with `hand_over`. When whoosh missed an earlier
+        update, or this one was too large to hand over, whoosh starts over from the store."""
+        ix, fresh = self._open_whoosh(fresh=False)
+        store = self.store()
+        try:
+            if fresh or changes.indexed is None or self.whoosh_token() != changes.before:
+                ix.close()
+                ix, _ = self._open_whoosh(fresh=True)
+                deleted, indexed, size = (), _whoosh_documents(store), store.count()
+            else:
+                deleted, indexed = changes.deleted, iter(changes.indexed)
+                size = len(deleted) + len(changes.indexed)
+            if size:
+                writer = _with_loaded_lengths(ix.writer(limitmb=pool_mb(size)))
+                try:
+                    for doc_id in deleted:
+                        writer.delete_by_term("key", str(doc_id))
+                    for fields, vector in indexed:
+                        writer.add_document(**fields, **terms_of(vector))
+                    writer.commit()
+                except BaseException:
+                    writer.cancel()
+                    raise
+        finally:
+            ix.close()
+            store.close()
+        self._set_whoosh_token(changes.after)
 
     def open_searcher(self, statistics: IndexStatistics):
         """A whoosh searcher scoring with exact statistics."""

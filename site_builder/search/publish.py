@@ -3,7 +3,7 @@ static index under `output/search/` from the same analysis (see `export.py` for 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from site_builder import urls
@@ -16,6 +16,7 @@ from site_builder.search.folders import cache_folder
 from site_builder.search.index import (
     IndexUpdate,
     SearchIndex,
+    WhooshChanges,
     document_terms,
     stored_fields,
     vector_of,
@@ -56,14 +57,16 @@ def publish_search(
     archive: Archive,
     bodies,
     rebuild: dict | None = None,
+    hand_over: Callable[[WhooshChanges], None] | None = None,
 ) -> Iterator[SearchFile]:
     """Yield every file of the static index, from postings kept in the cache.
 
-    Without `rebuild`, the whoosh index is brought up to date first and the postings follow
-    its changes. With a `rebuild` dict (whoosh being updated meanwhile in another process),
-    the postings are rebuilt from this process's own analysis of every document and left
-    pending; `rebuild["statistics"]` receives the statistics they imply, for
-    `confirm_rebuild`."""
+    Without `rebuild`, the search index is brought up to date first and the postings follow
+    its changes; with `hand_over`, whoosh's share of the update is handed to it, for
+    `update_whoosh` in another process. With a `rebuild` dict (whoosh being updated meanwhile
+    in another process), the postings are rebuilt from this process's own analysis of every
+    document and left pending; `rebuild["statistics"]` receives the statistics they imply,
+    for `confirm_rebuild`."""
     facets = archive_facets(archive)
     context = context_of(config, facets)
     folder = cache_folder(root, config.cache_dir)
@@ -73,7 +76,7 @@ def publish_search(
         if rebuild is None:
             # Only the documents of changed articles are made (see `catalogue.py`).
             documents = plan_documents(archive, bodies, context, index.entries())
-            done = index.update(documents, facets)
+            done = index.update(documents, facets, hand_over=hand_over)
             statistics, generation = done.statistics, done.generation
             expected = done.generation - 1 if done.changes else done.generation
             if postings.generation != expected or not done.complete:

@@ -195,12 +195,16 @@ def facet_names(facets: dict) -> dict[str, list[FacetName]]:
 
 def search(folder: Path, text: str, limit: int = 10, sort: str = RELEVANCE) -> SearchAnswer:
     """Parse and run `text`. Raises `QueryProblem` for a query that cannot be answered, and
-    `FileNotFoundError` when there is no index yet."""
+    `FileNotFoundError` when there is no index yet, or whoosh missed the last update (an
+    interrupted build)."""
     index = SearchIndex(folder)
     if not index.exists():
         raise FileNotFoundError(folder)
     store = index.store()
     try:
+        token = store.info("whoosh")
+        if token is None or token != index.whoosh_token():
+            raise FileNotFoundError(folder)
         parsed = parse_query(text, facet_names(store.info("facets", {})))
         return run(index, store, parsed, text, limit, sort)
     finally:

@@ -23,6 +23,7 @@ peer's one-edit rebuild (a peer rebuilds the same way whatever changed). Below 1
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -89,12 +90,20 @@ class SiteBuilderMissing(SystemExit):
 
 
 def site_builder_command(override: str | None) -> list[str]:
-    """The command that runs site-builder: ``--site-builder`` or ``site-builder`` on PATH.
+    """The command that runs site-builder: ``--site-builder-cmd``, else this interpreter with
+    ``-m site_builder`` when it can import the package, else ``site-builder`` on PATH. (On a
+    machine with pyenv, ``site-builder`` on PATH is a shell shim that takes 0.06 s to find the
+    interpreter before site-builder starts: a sixteenth of an edit's build.)
 
     Raises :class:`SiteBuilderMissing` with instructions when it is absent or has no
     ``build`` subcommand taking ``--root``.
     """
-    command = shlex.split(override) if override else ["site-builder"]
+    if override:
+        command = shlex.split(override)
+    elif importlib.util.find_spec("site_builder") is not None:
+        command = [sys.executable, "-m", "site_builder"]
+    else:
+        command = ["site-builder"]
     if shutil.which(command[0]) is None:
         raise SiteBuilderMissing(
             f"error: {command[0]!r} not found on PATH. Install the package "

@@ -380,15 +380,18 @@ def test_search_made_in_a_worker_process_gives_the_same_site(tmp_path, monkeypat
     assert any(path.startswith("search/docs/") for path in changed)
 
 
+@SIZES
 def test_the_command_line_index_follows_edits_and_recovers_from_a_missed_update(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, size
 ):
-    """With a helper process, whoosh follows the store update the search worker hands over.
-    Were an update missed (a build killed between the two), whoosh starts over from the store,
-    and until then the command line says the index is out of date rather than answer from it."""
+    """whoosh follows the document store: updated beside it, or (large archives) by a helper
+    process the search worker hands the update over to. Were an update missed (a build killed
+    between the two), whoosh starts over from the store, and until then the command line says
+    the index is out of date rather than answer from it."""
     from site_builder.search.folders import cache_folder
 
-    as_large_archive(monkeypatch)
+    if size == "large":
+        as_large_archive(monkeypatch)
     files = {f"content/a{i}.md": article(title=f"Article {i}", date=f"2020-0{i % 9 + 1}-01",
                                          body=f"Licenciements numéro {i}.") for i in range(6)}  # fmt: skip
     write_site(tmp_path, files)

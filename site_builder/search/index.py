@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from math import log
 from pathlib import Path
@@ -91,26 +91,40 @@ class WhooshChanges:
     indexed: tuple[tuple[dict, DocumentVector], ...] | None
 
 
-def whoosh_fields(doc: SearchDocument) -> dict:
-    """A document's whoosh fields besides its terms: its key and the filters' values."""
+def _whoosh_fields(doc_id: int, company_slugs, source_slug: str, tag_slugs) -> dict:
+    """A document's whoosh fields besides its terms: its key and the filters' values (its year
+    is its id's: ids are days, see `documents.py`)."""
     return {
-        "key": str(doc.id),
-        "company": list(doc.company_slugs),
-        "source_slug": doc.source_slug,
-        "tag": list(doc.tag_slugs),
-        "year": doc.year,
+        "key": str(doc_id),
+        "company": list(company_slugs),
+        "source_slug": source_slug,
+        "tag": list(tag_slugs),
+        "year": dt.date.fromordinal(doc_id // SLOTS).year,
     }
 
 
 def _whoosh_documents(store: DocumentStore) -> Iterator[tuple[dict, DocumentVector]]:
-    """Every document of the store, as `whoosh_fields` and its vector."""
+    """Every document of the store, as `_whoosh_fields` and its vector."""
     facets = {entry[0]: entry[3:] for entry in store.entries()[1].values()}
     for doc_id, vector in store.vectors():
         company, source_slug, tag = facets[doc_id]
-        year = dt.date.fromordinal(doc_id // SLOTS).year  # ids are days (see documents.py)
-        fields = {"key": str(doc_id), "company": list(slugs(company)),
-                  "source_slug": source_slug, "tag": list(slugs(tag)), "year": year}  # fmt: skip
-        yield fields, vector
+        yield _whoosh_fields(doc_id, slugs(company), source_slug, slugs(tag)), vector
+
+
+def _write(ix, deleted: Iterable[int], indexed: Iterable[tuple[dict, DocumentVector]], size: int):
+    """Delete then index documents in whoosh (`size`: how many, for the indexing pool)."""
+    if not deleted and not size:
+        return
+    writer = _with_loaded_lengths(ix.writer(limitmb=pool_mb(size)))
+    try:
+        for doc_id in deleted:
+            writer.delete_by_term("key", str(doc_id))
+        for fields, vector in indexed:
+            writer.add_document(**fields, **terms_of(vector))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
 
 
 def terms_of(vector: DocumentVector) -> dict[str, list[str]]:
@@ -285,7 +299,7 @@ class SearchIndex:
         hand_over: Callable[[WhooshChanges], None] | None = None,
     ) -> IndexUpdate:
         """Bring whoosh and the store in step with `documents`: only new, changed and deleted
-        documents are analysed and touch whoosh. Starting over makes `documents` complete.
+        documents are analysed and touch whoosh.
 
         With `hand_over`, only the store is updated here, and whoosh's share is handed over
         for `update_whoosh` in another process (an edit: whoosh updates while the static index
@@ -293,25 +307,25 @@ class SearchIndex:
         self.folder.mkdir(parents=True, exist_ok=True)
         store = self.store()
         try:
-            token = store.info("whoosh")
-            fresh, writer = False, None
+            token = store.info("whoosh")  # None: the store was never updated
+            writer = None
             if hand_over is None:
                 ix, fresh = self._open_whoosh(fresh=False)
-                if not fresh and (token is None or token != self.whoosh_token()
-                                  or ix.doc_count() != store.count()):  # fmt: skip
-                    # whoosh missed an update (interrupted build, hand edits): start over.
+                if (
+                    fresh
+                    or token is None
+                    or token != self.whoosh_token()
+                    or (ix.doc_count() != store.count())
+                ):  # whoosh missed an update (interrupted build, hand edits): start over
                     ix.close()
-                    ix, fresh = self._open_whoosh(fresh=True)
-                if fresh:
-                    store.clear()
-                    documents.complete()
+                    ix = self._rebuild_whoosh(store)
             known = store.keys()
             wanted = documents.ids()
             changed = [d for d in documents.made if known.get(d.id) != d.content_key]
             removed = [i for i in known if i not in wanted]
             changes: list[IndexChange] = []
             indexed: list[tuple[dict, DocumentVector]] = []
-            keep = not fresh and len(changed) + len(removed) <= KEEP_CHANGES
+            keep = bool(known) and len(changed) + len(removed) <= KEEP_CHANGES
             if (changed or removed) and hand_over is None:
                 pool = pool_mb(len(documents.entries))
                 writer = _with_loaded_lengths(ix.writer(limitmb=pool))
@@ -325,12 +339,14 @@ class SearchIndex:
                     stored = stored_fields(doc)  # reads the body once
                     terms = document_terms(stored)
                     vector = vector_of(terms)
+                    fields = _whoosh_fields(doc.id, doc.company_slugs, doc.source_slug,
+                                           doc.tag_slugs)  # fmt: skip
                     if writer is not None:
                         if doc.id in known:
                             writer.delete_by_term("key", str(doc.id))
-                        writer.add_document(**whoosh_fields(doc), **terms)
+                        writer.add_document(**fields, **terms)
                     elif keep:
-                        indexed.append((whoosh_fields(doc), vector))
+                        indexed.append((fields, vector))
                     old = store.put(doc.id, doc.content_key, stored, vector)
                     changes.append(IndexChange(doc.id, old if keep else None,
                                                vector if keep else None))  # fmt: skip
@@ -345,10 +361,10 @@ class SearchIndex:
             if hand_over is None:
                 ix.close()
             after = token
-            if changes or fresh:
+            if changes or token is None:
                 after = os.urandom(8).hex()
                 store.set_info("whoosh", after)
-            generation = store.info("generation", 0) + (1 if changes or fresh else 0)
+            generation = store.info("generation", 0) + (1 if changes or token is None else 0)
             store.set_info("generation", generation)
             store.set_info("facets", facets)
             store.set_entries(documents.context, documents.new_entries, documents.gone)
@@ -370,26 +386,19 @@ class SearchIndex:
         try:
             if fresh or changes.indexed is None or self.whoosh_token() != changes.before:
                 ix.close()
-                ix, _ = self._open_whoosh(fresh=True)
-                deleted, indexed, size = (), _whoosh_documents(store), store.count()
+                ix = self._rebuild_whoosh(store)  # the store holds the update already
             else:
-                deleted, indexed = changes.deleted, iter(changes.indexed)
-                size = len(deleted) + len(changes.indexed)
-            if size:
-                writer = _with_loaded_lengths(ix.writer(limitmb=pool_mb(size)))
-                try:
-                    for doc_id in deleted:
-                        writer.delete_by_term("key", str(doc_id))
-                    for fields, vector in indexed:
-                        writer.add_document(**fields, **terms_of(vector))
-                    writer.commit()
-                except BaseException:
-                    writer.cancel()
-                    raise
+                _write(ix, changes.deleted, changes.indexed, len(changes.indexed))
         finally:
             ix.close()
             store.close()
         self._set_whoosh_token(changes.after)
+
+    def _rebuild_whoosh(self, store: DocumentStore):
+        """A new whoosh index holding every document of the store, opened."""
+        ix, _ = self._open_whoosh(fresh=True)
+        _write(ix, (), _whoosh_documents(store), store.count())
+        return ix
 
     def open_searcher(self, statistics: IndexStatistics):
         """A whoosh searcher scoring with exact statistics."""

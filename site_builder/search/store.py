@@ -89,12 +89,6 @@ class DocumentStore:
             "INSERT OR REPLACE INTO info (name, value) VALUES (?, ?)", (name, json.dumps(value))
         )
 
-    def clear(self) -> None:
-        self.db.execute("DELETE FROM docs")
-        self.db.execute("DELETE FROM articles")
-        self.db.execute("DELETE FROM info WHERE name != 'version'")
-        self._totals = None
-
     def keys(self) -> dict[int, str]:
         """Document id → content key."""
         return dict(self.db.execute("SELECT id, key FROM docs"))

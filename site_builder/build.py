@@ -287,9 +287,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     def on_archive(archive: Archive, loaded: LoadResult) -> None:
         if helper is not None:  # before the search worker forks: it inherits the survey
             survey = helper.survey()
-            transaction.touched = survey.touched
-            if survey.folders is not None:
-                transaction.take_survey(survey.folders)
+            transaction.take_survey(survey.touched, survey.folders)
         if search_unchanged(root, config, output, previous, signatures.search,
                             transaction.touched):  # fmt: skip
             jobs.append(KeptSearch(transaction, previous.search_files))

@@ -69,7 +69,6 @@ class Helper:
         if not self._whoosh_asked:
             self.hand_over.send(None)
         self._receive()
-        self.close()
 
     def close(self) -> None:
         if self._process.is_alive():

@@ -4,7 +4,8 @@ rendering, or kept as the last build left it (see `search/publish.py` for what i
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from site_builder.cache import TargetState, unchanged
 from site_builder.write import OutputTransaction
@@ -25,23 +26,14 @@ SEARCH_IN_WORKER_FROM = 2000
 class SearchJob:
     """The search index files, produced inline or with forked worker processes."""
 
-    def __init__(
-        self,
-        transaction: OutputTransaction,
-        known,
-        before: dict[str, bytes],
-        mode: str,
-        hand_over,
-        *inputs,
-    ):
+    def __init__(self, inputs: SearchInputs, mode: str):
         global _SEARCH_INPUTS
-        self._transaction = transaction
-        self._before = before  # the last build's search files and fingerprints
+        self._transaction = inputs.transaction
+        self._before = inputs.before
         self._pool = None
         self.in_worker = mode != "inline"
         self._split = mode == "split"
-        # Where whoosh's share of an update goes (the helper process), or None: updated here.
-        _SEARCH_INPUTS = (transaction, known, before, hand_over, *inputs)
+        _SEARCH_INPUTS = inputs
         if not self.in_worker:
             self._result = _search_outputs
             return
@@ -62,8 +54,8 @@ class SearchJob:
         if self._split:
             from site_builder.search.publish import confirm_rebuild
 
-            root, config = _SEARCH_INPUTS[4:6]
-            confirm_rebuild(root, config, self._update(), statistics)
+            inputs = _SEARCH_INPUTS
+            confirm_rebuild(inputs.root, inputs.config, self._update(), statistics)
         _SEARCH_INPUTS = None
         files = {p: fp for p, fp in self._before.items() if p not in changed and p not in gone}
         for path in files:  # kept as the last build left them
@@ -80,14 +72,25 @@ class SearchJob:
             self._pool.join()
 
 
-_SEARCH_INPUTS: tuple | None = None
+class SearchInputs(NamedTuple):
+    transaction: OutputTransaction
+    known: dict  # the last build's output records
+    before: dict[str, bytes]  # the last build's search files and fingerprints
+    hand_over: object  # where whoosh's share of an update goes (a helper), or None: here
+    root: Path
+    config: object
+    archive: object
+    bodies: object
+
+
+_SEARCH_INPUTS: SearchInputs | None = None
 
 
 def _update_index():
     from site_builder.search.publish import update_index
 
-    root, config, archive, bodies = _SEARCH_INPUTS[4:]
-    return update_index(root, config, archive, bodies)
+    i = _SEARCH_INPUTS
+    return update_index(i.root, i.config, i.archive, i.bodies)
 
 
 def _search_outputs(rebuild: bool = False):
@@ -166,8 +169,9 @@ def start_search(
     if mode == "worker" and helper is not None:
         helper.whoosh_asked()
         hand_over = helper.hand_over
-    inputs = (root, config, archive, loaded.bodies)
-    return SearchJob(transaction, known, before, mode, hand_over, *inputs)
+    inputs = SearchInputs(transaction, known, before, hand_over, root, config, archive,
+                          loaded.bodies)  # fmt: skip
+    return SearchJob(inputs, mode)
 
 
 def wants_helper(content_files: int, previous: TargetState) -> bool:

@@ -217,8 +217,10 @@ class OutputTransaction(Staging):
         if self._surveyed is None:
             self._surveyed = survey_folders(self.output, self.folders)
 
-    def take_survey(self, folders: dict[str, int | None]) -> None:
-        """The folders' mtimes, as `survey_folders` gave them in another process."""
+    def take_survey(self, touched: frozenset[str], folders: dict[str, int | None] | None) -> None:
+        """What a helper process found (see `helper.py`): the last build's files no longer as
+        written, and its folders' mtimes as `survey_folders` gave them."""
+        self.touched = touched
         self._surveyed = folders
 
     def _remove_stale(self) -> list[str]:

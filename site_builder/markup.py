@@ -20,15 +20,37 @@ class RenderedBody:
 @lru_cache(maxsize=1)
 def _markdown():
     # One instance per process, reset between documents: building one costs more than a page.
+    # The extensions are passed as instances: named ones are looked up among the entry points
+    # of every installed distribution, which took 0.04 s of every build that parses a file.
     import markdown
+    from markdown.extensions import (
+        abbr,
+        attr_list,
+        def_list,
+        fenced_code,
+        footnotes,
+        md_in_html,
+        sane_lists,
+        tables,
+        toc,
+    )
 
     from site_builder.slugs import slugify
 
+    extra = (
+        fenced_code.FencedCodeExtension(),
+        footnotes.FootnoteExtension(),
+        attr_list.AttrListExtension(),
+        def_list.DefListExtension(),
+        tables.TableExtension(),
+        abbr.AbbrExtension(),
+        md_in_html.MarkdownInHtmlExtension(),
+    )  # "extra", in its order
     return markdown.Markdown(
-        extensions=["extra", "sane_lists", "toc"],
-        extension_configs={"toc": {"slugify": lambda value, _sep: slugify(value)}},
+        extensions=[*extra, sane_lists.SaneListExtension(),
+                    toc.TocExtension(slugify=lambda value, _sep: slugify(value))],
         output_format="html",
-    )
+    )  # fmt: skip
 
 
 @lru_cache(maxsize=1)

@@ -82,11 +82,16 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
 def read_block(block: bytes, p: int = 0) -> dict[int, list[tuple[int, int, int]]]:
     """A postings block, the way search.js reads it: field → [(id, tf, length byte)]."""
     n, p = _varint(block, p)
-    ids, last = [], 0
+    days, day = [], 0
     for _ in range(n):
         delta, p = _varint(block, p)
-        last += delta
-        ids.append(last)
+        day += delta
+        days.append(day)
+    ids, slot = [], 0
+    for i in range(n):
+        value, p = _varint(block, p)
+        slot = slot + 1 + value if i and days[i] == days[i - 1] else value
+        ids.append(days[i] * SLOTS + slot)
     masks = []
     for _ in range(n):
         mask, p = _varint(block, p)

@@ -10,8 +10,10 @@
 - `search/shards/<name>.bin`: gzip of a run of terms in order (UTF-16 code unit order, which
   is JavaScript's string order): varint term count, then per term: varint bytes shared with
   the previous term's UTF-8, varint length and bytes of the rest, varint length of the
-  postings block, then the block, by column: varint number of documents, their ids (varint
-  deltas), their field masks (varint, bit n = field n), then for each field in number order
+  postings block, then the block, by column: varint number of documents, their ids (the
+  varint day deltas of all, then the varint slots: a document's own slot when its day differs
+  from the previous document's, else the slots skipped since it; an id is day × 4096 + slot),
+  their field masks (varint, bit n = field n), then for each field in number order
   the term frequencies (varints) and field length bytes (whoosh's `length_to_byte`) of the
   documents having it. A common term's entry holds only its *head*, the documents it
   matters most in (see `split_block`), and names a tail file with the rest. Shard boundaries
@@ -47,11 +49,11 @@ from whoosh.util.numeric import byte_to_length
 from site_builder.fingerprint import digest
 from site_builder.search.analysis import BM25_B, BM25_K1, FIELDS, export_tables
 from site_builder.search.catalogue import Documents, slugs
-from site_builder.search.documents import SearchDocument
+from site_builder.search.documents import SLOTS, SearchDocument
 from site_builder.search.postings import Columns, PostingStore, run_key
 from site_builder.search.store import IndexStatistics
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 SEARCH_DIR = "search/"
 META_FILE = SEARCH_DIR + "meta.bin"
 TAILS_DIR = SEARCH_DIR + "tails/"
@@ -129,15 +131,19 @@ def _first_postings(ids: np.ndarray) -> np.ndarray:
 
 def encode_block(columns: Columns) -> bytes:
     """One term's postings, by column so that gzip finds the regularities: the documents
-    holding the term (id deltas), each one's field mask, then per field in number order the
-    term frequencies and the field length bytes of the documents having that field."""
+    holding the term (day deltas, then slots), each one's field mask, then per field in number
+    order the term frequencies and the field length bytes of the documents having that field."""
     if len(columns[0]) < VECTOR_FROM:
         return _encode_small(columns)
     ids, fields, tfs, lengths = _arrays(columns)
     starts = np.flatnonzero(_first_postings(ids))
     doc_ids = ids[starts]
     masks = np.bitwise_or.reduceat(np.left_shift(1, fields.astype(np.int64)), starts)
-    pieces = [varint(doc_ids.size), varints(np.diff(doc_ids, prepend=0)), varints(masks)]
+    days, slots = np.divmod(doc_ids, SLOTS)
+    new_day = np.diff(days, prepend=0)
+    skipped = slots - np.concatenate(([-1], slots[:-1])) - 1
+    pieces = [varint(doc_ids.size), varints(new_day), varints(np.where(new_day, slots, skipped)),
+              varints(masks)]  # fmt: skip
     for number in np.unique(fields):
         where = fields == number
         pieces += [varints(tfs[where]), lengths[where].tobytes()]
@@ -291,16 +297,18 @@ def _encode_small(columns: Columns) -> bytes:
         column[1].append(length)
     pieces = [varint(len(doc_ids))]
     append = pieces.append
-    last = 0
+    last_day, last_slot = 0, -1
+    slots = []
     for doc_id in doc_ids:
-        delta = doc_id - last
-        if delta < 16384:
-            append(small[delta])
-        elif delta < 2097152:
-            append(bytes(((delta & 127) | 128, (delta >> 7 & 127) | 128, delta >> 14)))
+        day, slot = divmod(doc_id, SLOTS)
+        if day == last_day:
+            append(small[0])
+            slots.append(small[slot - last_slot - 1])
         else:
-            append(varint(delta))
-        last = doc_id
+            append(small[day - last_day] if day - last_day < 16384 else varint(day - last_day))
+            slots.append(small[slot])
+        last_day, last_slot = day, slot
+    pieces += slots
     pieces += [small[m] for m in masks]
     for number in sorted(by_field):
         frequencies, field_lengths = by_field[number]

@@ -652,9 +652,15 @@
     const r = new Reader(block);
     r.p = start;
     const n = r.varint();
-    const ids = new Array(n), masks = new Array(n);
-    let last = 0, all = 0;
-    for (let i = 0; i < n; i++) ids[i] = last += r.varint();
+    const days = new Array(n), ids = new Array(n), masks = new Array(n);
+    let day = 0, slot = 0, all = 0;
+    for (let i = 0; i < n; i++) days[i] = day += r.varint();
+    for (let i = 0; i < n; i++) {
+      // A document's own slot on a new day, else the slots skipped since the previous one.
+      const value = r.varint();
+      slot = i && days[i] === days[i - 1] ? slot + 1 + value : value;
+      ids[i] = days[i] * SLOTS + slot;
+    }
     for (let i = 0; i < n; i++) all |= masks[i] = r.varint();
     const fields = new Map();
     for (let f = 0; 1 << f <= all; f++) {

@@ -7,7 +7,7 @@ seldom renumbers another, a clean and an incremental build agree, and sorting by
 by date (a year is an id range). Two articles of one day with the same hash are resolved by path
 order: the next one takes the next free slot. Few first choices keep the ids of one day close,
 which the static index encodes in a few bits (`export.py`): 64 rather than 4,096 made the
-postings of a common word a third smaller at 50,000 articles.
+tails of common words a quarter smaller at 50,000 articles (`stockag`: 103 KB to 79 KB).
 """
 
 from __future__ import annotations

@@ -107,15 +107,13 @@ def _search_outputs(rebuild: bool = False):
     report: dict | None = {} if rebuild else None
     send = hand_over.send if hand_over is not None else None
     kept = set()
-    for file in publish_search(root, config, archive, bodies, report, send):
-        path, fingerprint = file.path, file.fingerprint
-        if before.get(path) == fingerprint and unchanged(
-            path, fingerprint, known, part.output, part.touched
-        ):
+    output, touched = part.output, part.touched
+    for path, fingerprint, data in publish_search(root, config, archive, bodies, report, send):
+        if before.get(path) == fingerprint and unchanged(path, fingerprint, known, output, touched):
             kept.add(path)  # as the last build left it: the build keeps it
             continue
         fingerprints[path] = fingerprint
-        keep_or_put(path, fingerprint, file.data, part, known)
+        keep_or_put(path, fingerprint, data, part, known)
     part.close_spool()
     gone = {path for path in before if path not in fingerprints and path not in kept}
     return fingerprints, gone, part, report and report["statistics"]

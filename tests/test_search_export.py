@@ -308,6 +308,10 @@ def test_every_incremental_step_equals_a_clean_build(tmp_path):
         assert search_files(root) == clean_search_files(root, tmp_path / f"clean{n}"), f"step {n}"
 
 
+def test_the_table_of_small_varints_holds_their_encoding():
+    assert [export.varint(v) for v in range(1 << 14)] == export._SMALL
+
+
 @given(
     st.lists(
         st.tuples(

@@ -21,7 +21,7 @@ from whoosh.util.numeric import length_to_byte
 from site_builder.cache import code_digest
 from site_builder.search.store import DocumentVector
 
-POSTINGS_VERSION = "5"
+POSTINGS_VERSION = "6"
 
 
 def _version() -> str:
@@ -90,12 +90,15 @@ class PostingStore:
             "CREATE TABLE IF NOT EXISTS shards (key BLOB PRIMARY KEY, name TEXT, data BLOB)"
         )
         self.db.execute(
-            "CREATE TABLE IF NOT EXISTS fragments (id INTEGER PRIMARY KEY, key TEXT, data BLOB)"
+            "CREATE TABLE IF NOT EXISTS fragments "
+            "(id INTEGER PRIMARY KEY, fingerprint BLOB, data BLOB)"
         )
-        # Each build reads every shard's name and every fragment's key: from these indexes,
+        # Each build reads every shard's name and every fragment's fingerprint: from these indexes,
         # without reading the rows' bytes (a scan of the tables read 11 MB at 10,000 articles).
         self.db.execute("CREATE INDEX IF NOT EXISTS shards_names ON shards (key, name)")
-        self.db.execute("CREATE INDEX IF NOT EXISTS fragments_keys ON fragments (id, key)")
+        self.db.execute(
+            "CREATE INDEX IF NOT EXISTS fragments_fingerprints ON fragments (id, fingerprint)"
+        )
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS files "
             "(name TEXT PRIMARY KEY, key TEXT, path TEXT, data BLOB)"
@@ -220,18 +223,19 @@ class PostingStore:
             [(k, name, data) for k, (name, data) in shards.items()],
         )
 
-    def fragments(self) -> dict[int, str]:
-        """The last build's fragments: document id → key."""
-        return dict(self.db.execute("SELECT id, key FROM fragments"))
+    def fragments(self) -> dict[int, bytes]:
+        """The last build's fragments: document id → fingerprint."""
+        return dict(self.db.execute("SELECT id, fingerprint FROM fragments"))
 
     def fragment(self, doc_id: int) -> bytes:
         return self.db.execute("SELECT data FROM fragments WHERE id = ?", (doc_id,)).fetchone()[0]
 
-    def set_fragments(self, made: dict[int, tuple[str, bytes]], stale: Iterable[int]) -> None:
+    def set_fragments(self, made: dict[int, tuple[bytes, bytes]], stale: Iterable[int]) -> None:
+        """Record the fragments `made` (id → fingerprint, bytes) and forget the `stale` ids."""
         self.db.executemany("DELETE FROM fragments WHERE id = ?", [(i,) for i in stale])
         self.db.executemany(
             "INSERT OR REPLACE INTO fragments VALUES (?, ?, ?)",
-            [(i, key, data) for i, (key, data) in made.items()],
+            [(i, fingerprint, data) for i, (fingerprint, data) in made.items()],
         )
 
     def saved(self, name: str) -> tuple[str, str] | None:

@@ -274,6 +274,12 @@ def test_ids_sort_by_date_and_resolve_collisions_by_path():
     assert assign_ids([(day, p) for p in reversed(paths)]) == assign_ids([(day, p) for p in paths])
 
 
+def test_more_articles_on_one_day_than_ids_allow_is_an_error_not_a_hang():
+    day = date(1990, 1, 1).toordinal()  # year-only dates all count as the first of January
+    with pytest.raises(ValueError, match="more than 4,096 articles dated 1990-01-01"):
+        assign_ids((day, f"1990/a{i}/") for i in range(SLOTS + 1))
+
+
 def test_every_incremental_step_equals_a_clean_build(tmp_path):
     """Add, edit, rename and delete articles one after the other: after each step the search
     files of the incremental build are the clean build's, byte for byte."""

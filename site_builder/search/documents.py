@@ -84,7 +84,15 @@ def assign_ids(items: Iterable[tuple[int, str]]) -> dict[str, int]:
     """(day, output path) pairs → id per path; see the module docstring."""
     taken: set[int] = set()
     ids: dict[str, int] = {}
+    per_day: dict[int, int] = {}
     for day, path in sorted(items):
+        per_day[day] = per_day.get(day, 0) + 1
+        if per_day[day] > SLOTS:
+            raise ValueError(
+                f"more than {SLOTS:,} articles dated {dt.date.fromordinal(day).isoformat()} "
+                "(a partial date counts as the first day of its month or year): search "
+                "numbers at most that many per day"
+            )
         slot = path_slot(path)
         while day * SLOTS + slot in taken:
             slot = (slot + 1) % SLOTS

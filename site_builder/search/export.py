@@ -16,7 +16,7 @@
   their field masks (varint, bit n = field n), then for each field in number order
   the term frequencies (varints) and field length bytes (whoosh's `length_to_byte`) of the
   documents having it. A common term's entry holds only its *head*, the documents it
-  matters most in (see `split_block`), and names a tail file with the rest. Shard boundaries
+  matters most in (see `term_entry`), and names a tail file with the rest. Shard boundaries
   are content-defined (past half the target size, a
   term whose hash is 0 mod 8 ends a shard; a big posting list has a shard of its own), and
   names are content hashes: a shard whose terms did not change keeps its name.

@@ -78,7 +78,6 @@ def _reads_previous(chunk: str, lang: str | None, previous: str) -> bool:
     return chunk[0] == "'"
 
 
-@functools.lru_cache(maxsize=4096)  # pages of a site share many labels, titles and phrases
 def _typeset_chunk(chunk: str, lang: str | None, previous: str) -> tuple[str | None, str]:
     """The HTML that replaces a non-empty text chunk (None: keep it as written), and the
     character it leaves for the chunk after it."""
@@ -86,6 +85,16 @@ def _typeset_chunk(chunk: str, lang: str | None, previous: str) -> tuple[str | N
     typeset = typeset_text(plain, lang, previous)
     last = BOUNDARY if typeset[-1].isspace() else typeset[-1]
     return (html.escape(typeset, quote=False) if typeset != plain else None), last
+
+
+# Pages of a site share many labels, titles, summaries and phrases, and a title recurs on list
+# pages far apart in the build's order: short chunks are remembered, many of them. The long ones
+# are paragraphs of one article, seldom seen twice. A template edit at 10,000 articles looks up
+# 213,000 chunks: with 4,096 entries of any length half of them were typeset, now a third are
+# (55,600 entries). Four alternated template edits: 6.86 s against 7.11 s (medians), 3 % less
+# CPU, 20 MB more in each render worker.
+SHORT_CHUNK = 400
+_typeset_short_chunk = functools.lru_cache(maxsize=65536)(_typeset_chunk)
 
 
 # -- scanning a page ------------------------------------------------------------------------------
@@ -285,7 +294,8 @@ class _Typesetter:
         lang = self.stack[-1][1] if self.stack else self.base
         if self.skimmed and _reads_previous(chunk, lang, self.previous):
             self.read_skimmed()
-        replacement, self.previous = _typeset_chunk(chunk, lang, self.previous)
+        typeset = _typeset_short_chunk if len(chunk) <= SHORT_CHUNK else _typeset_chunk
+        replacement, self.previous = typeset(chunk, lang, self.previous)
         self.skimmed.clear()
         if replacement is not None:
             self.out.append(self.page[self.copied : start])

@@ -94,7 +94,13 @@ def _main(output, outputs, folders, search_folder, changes, results, parent_ends
         results.send(
             OutputSurvey(touched_outputs(outputs, output), survey_folders(output, folders))
         )
-        import whoosh.writing  # noqa: F401 - imported while waiting
+        # Imported while waiting, rather than by the update once the changes came: 0.07 s
+        # (whoosh.query compiles the English morphology's patterns).
+        import whoosh.codec.whoosh3
+        import whoosh.filedb.compound
+        import whoosh.query
+        import whoosh.searching
+        import whoosh.writing  # noqa: F401
 
         from site_builder.search.index import SearchIndex
 

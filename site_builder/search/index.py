@@ -103,24 +103,27 @@ def _whoosh_fields(doc_id: int, company_slugs, source_slug: str, tag_slugs) -> d
     }
 
 
-def _whoosh_documents(store: DocumentStore) -> Iterator[tuple[dict, DocumentVector]]:
-    """Every document of the store, as `_whoosh_fields` and its vector."""
+def _whoosh_documents(store: DocumentStore) -> Iterator[dict]:
+    """Every document of the store, as `_write` indexes it."""
     facets = {entry[0]: entry[3:] for entry in store.entries()[1].values()}
     for doc_id, vector in store.vectors():
         company, source_slug, tag = facets[doc_id]
-        yield _whoosh_fields(doc_id, slugs(company), source_slug, slugs(tag)), vector
+        fields = _whoosh_fields(doc_id, slugs(company), source_slug, slugs(tag))
+        yield {**fields, **terms_of(vector)}
 
 
-def _write(ix, deleted: Iterable[int], indexed: Iterable[tuple[dict, DocumentVector]], size: int):
-    """Delete then index documents in whoosh (`size`: how many, for the indexing pool)."""
+def _write(ix, deleted: Iterable[int], added: Iterable[dict], size: int):
+    """Delete documents from whoosh by id, then add others (their whoosh fields and terms,
+    by field name). `size` sizes the indexing pool (see `pool_mb`); with nothing to delete,
+    0 means nothing to add."""
     if not deleted and not size:
         return
     writer = _with_loaded_lengths(ix.writer(limitmb=pool_mb(size)))
     try:
         for doc_id in deleted:
             writer.delete_by_term("key", str(doc_id))
-        for fields, vector in indexed:
-            writer.add_document(**fields, **terms_of(vector))
+        for document in added:
+            writer.add_document(**document)
         writer.commit()
     except BaseException:
         writer.cancel()
@@ -308,7 +311,6 @@ class SearchIndex:
         store = self.store()
         try:
             token = store.info("whoosh")  # None: the store was never updated
-            writer = None
             if hand_over is None:
                 ix, fresh = self._open_whoosh(fresh=False)
                 if (
@@ -324,42 +326,38 @@ class SearchIndex:
             changed = [d for d in documents.made if known.get(d.id) != d.content_key]
             removed = [i for i in known if i not in wanted]
             changes: list[IndexChange] = []
-            indexed: list[tuple[dict, DocumentVector]] = []
             keep = bool(known) and len(changed) + len(removed) <= KEEP_CHANGES
-            if (changed or removed) and hand_over is None:
-                pool = pool_mb(len(documents.entries))
-                writer = _with_loaded_lengths(ix.writer(limitmb=pool))
-            try:
-                for doc_id in removed:
-                    if writer is not None:
-                        writer.delete_by_term("key", str(doc_id))
-                    old = store.delete(doc_id)
-                    changes.append(IndexChange(doc_id, old if keep else None, None))
+            for doc_id in removed:
+                old = store.delete(doc_id)
+                changes.append(IndexChange(doc_id, old if keep else None, None))
+
+            def analysed() -> Iterator[tuple[dict, dict, DocumentVector]]:
+                """Each changed document, analysed and put in the store: its whoosh fields,
+                its terms and its vector."""
                 for n, doc in enumerate(changed, 1):
                     stored = stored_fields(doc)  # reads the body once
                     terms = document_terms(stored)
                     vector = vector_of(terms)
-                    fields = _whoosh_fields(doc.id, doc.company_slugs, doc.source_slug,
-                                           doc.tag_slugs)  # fmt: skip
-                    if writer is not None:
-                        if doc.id in known:
-                            writer.delete_by_term("key", str(doc.id))
-                        writer.add_document(**fields, **terms)
-                    elif keep:
-                        indexed.append((fields, vector))
                     old = store.put(doc.id, doc.content_key, stored, vector)
                     changes.append(IndexChange(doc.id, old if keep else None,
                                                vector if keep else None))  # fmt: skip
                     if progress and (n % 500 == 0 or n == len(changed)):
                         progress(n, len(changed))
-                if writer is not None:
-                    writer.commit()
-            except BaseException:
-                if writer is not None:
-                    writer.cancel()
-                raise
+                    fields = _whoosh_fields(doc.id, doc.company_slugs, doc.source_slug,
+                                            doc.tag_slugs)  # fmt: skip
+                    yield fields, terms, vector
+
+            deleted = (*removed, *(d.id for d in changed if d.id in known))
+            indexed: list[tuple[dict, DocumentVector]] = []
             if hand_over is None:
+                if changed or removed:
+                    added = ({**fields, **terms} for fields, terms, _ in analysed())
+                    _write(ix, deleted, added, len(documents.entries))
                 ix.close()
+            else:
+                for fields, _, vector in analysed():
+                    if keep:
+                        indexed.append((fields, vector))
             after = token
             if changes or token is None:
                 after = os.urandom(8).hex()
@@ -372,7 +370,6 @@ class SearchIndex:
             if hand_over is None:
                 self._set_whoosh_token(after)
             else:
-                deleted = tuple(removed) + tuple(d.id for d in changed if d.id in known)
                 hand_over(WhooshChanges(token, after, deleted, tuple(indexed) if keep else None))
             return IndexUpdate(generation, tuple(changes), store.statistics(), keep)
         finally:
@@ -388,7 +385,8 @@ class SearchIndex:
                 ix.close()
                 ix = self._rebuild_whoosh(store)  # the store holds the update already
             else:
-                _write(ix, changes.deleted, changes.indexed, len(changes.indexed))
+                added = ({**fields, **terms_of(vector)} for fields, vector in changes.indexed)
+                _write(ix, changes.deleted, added, len(changes.indexed))
         finally:
             ix.close()
             store.close()

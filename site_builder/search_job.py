@@ -160,7 +160,7 @@ def start_search(
     from site_builder.search.folders import KEEP_CHANGES, cache_folder
 
     mode = "inline"
-    if len(archive.articles) >= SEARCH_IN_WORKER_FROM and (os.cpu_count() or 1) > 1:
+    if _in_workers(len(archive.articles)):
         cold = not cache_folder(root, config.cache_dir).exists()
         mode = "split" if cold or len(loaded.changed) > KEEP_CHANGES else "worker"
     hand_over = None
@@ -174,8 +174,9 @@ def start_search(
 
 def wants_helper(content_files: int, previous: TargetState) -> bool:
     """Whether a build is large enough for a helper process (see `helper.py`)."""
-    return (
-        bool(previous.outputs)
-        and content_files >= SEARCH_IN_WORKER_FROM
-        and (os.cpu_count() or 1) > 1
-    )
+    return bool(previous.outputs) and _in_workers(content_files)
+
+
+def _in_workers(articles: int) -> bool:
+    """Whether the search index of this many articles is made in forked workers."""
+    return articles >= SEARCH_IN_WORKER_FROM and (os.cpu_count() or 1) > 1

@@ -3,6 +3,7 @@ in the build cache."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -212,3 +213,75 @@ def test_results_piped_to_a_reader_that_leaves_early_end_without_a_traceback(sam
     _, err = process.communicate(timeout=60)
     assert "Traceback" not in err.decode(), err.decode()
     assert process.returncode == 1
+
+
+def _whoosh_contents(folder: Path) -> dict:
+    """Everything the command line reads from a whoosh index, by document key: per field and
+    term the postings' weights and value bytes, each document's stored fields and field
+    lengths."""
+    from whoosh import index as whoosh
+
+    with whoosh.open_dir(str(folder)).reader() as reader:
+        key = {n: reader.stored_fields(n)["key"] for n in reader.all_doc_ids()}
+        postings = {}
+        for fieldname, text in reader.all_terms():
+            matcher = reader.postings(fieldname, text)
+            found = []
+            while matcher.is_active():
+                found.append((key[matcher.id()], matcher.weight(), matcher.value()))
+                matcher.next()
+            if found:
+                postings[fieldname, text] = sorted(found)
+        names = [name for name in reader.schema.names() if reader.schema[name].scorable]
+        lengths = {key[n]: [reader.doc_field_length(n, name) for name in names] for n in key}
+        return {"postings": postings, "lengths": lengths, "stored": sorted(key.values())}
+
+
+def test_whoosh_written_from_vectors_holds_what_its_own_indexing_would(sample, tmp_path):
+    """The index is written from each document's vector, without whoosh's analysis and
+    external sort: it holds the same postings, weights, lengths and keys as whoosh's own
+    `add_document`, also when deletions and later commits make whoosh merge segments."""
+    from whoosh import index as whoosh
+
+    from site_builder.search import index
+    from site_builder.search.folders import cache_folder
+    from site_builder.search.whoosh_write import write
+
+    store = index.SearchIndex(cache_folder(sample, ".cache")).store()
+    try:
+        documents = list(index._whoosh_documents(store))
+    finally:
+        store.close()
+    assert len(documents) > 20
+    doc_id = {fields["key"]: int(fields["key"]) for fields, _ in documents}
+    # Commits of 7, 5, 1, 1, 1 and the rest: the last makes whoosh merge the small segments.
+    cuts = [0, 7, 12, 13, 14, 15, len(documents)]
+    batches = [documents[a:b] for a, b in itertools.pairwise(cuts)]
+    gone = [doc_id[fields["key"]] for fields, _ in documents[3:9:2]]
+
+    def terms(vector):
+        return {
+            index.FIELDS[number].name: [t for t, n in frequencies.items() for _ in range(n)]
+            for number, frequencies in vector.frequencies.items()
+        }
+
+    contents = []
+    for way in ("add_document", "vectors"):
+        folder = tmp_path / way
+        folder.mkdir()
+        ix = whoosh.create_in(str(folder), index.schema())
+        for n, batch in enumerate(batches):
+            deleted = gone if n == len(batches) - 1 else []
+            if way == "vectors":
+                write(ix, deleted, batch, len(batch))
+                continue
+            with ix.writer() as writer:
+                for doc in deleted:
+                    writer.delete_by_term("key", str(doc))
+                for fields, vector in batch:
+                    writer.add_document(**fields, **terms(vector))
+        assert len(whoosh.open_dir(str(folder))._segments()) < len(batches)  # merged
+        contents.append(_whoosh_contents(folder))
+    reference, written = contents
+    assert len(written["stored"]) == len(documents) - len(gone)
+    assert written["postings"] and written == reference

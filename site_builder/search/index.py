@@ -2,12 +2,13 @@
 step with the archive document by document, and the exact statistics both front ends score
 with.
 
-Articles are analysed once (`analysis.py`) and given to whoosh as term lists, so whoosh does no
-analysis of its own at indexing time. The document store (`store.py`) keeps, per document, its
-content key, what the command line shows, its field lengths and term frequencies: an update
-touches only documents whose content key changed, the browser export follows the same changes,
-and the statistics (document count, average field lengths) come from the store rather than from
-whoosh, which counts deleted documents until it merges segments.
+Articles are analysed once (`analysis.py`) and given to whoosh as their vectors
+(`whoosh_write.py`), so whoosh does no analysis of its own at indexing time. The document store
+(`store.py`) keeps, per document, its content key, what the command line shows, its field
+lengths and term frequencies: an update touches only documents whose content key changed, the
+browser export follows the same changes, and the statistics (document count, average field
+lengths) come from the store rather than from whoosh, which counts deleted documents until it
+merges segments.
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ import datetime as dt
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from math import log
 from pathlib import Path
 
 from whoosh.scoring import BaseScorer, WeightingModel
-from whoosh.util.numeric import byte_to_length
 
 from site_builder.search.analysis import (
     BM25_B,
@@ -38,6 +38,7 @@ from site_builder.search.catalogue import Documents, slugs
 from site_builder.search.documents import SLOTS, SearchDocument
 from site_builder.search.folders import KEEP_CHANGES, STORE_FILE, WHOOSH_DIR
 from site_builder.search.store import DocumentStore, DocumentVector, IndexStatistics
+from site_builder.search.whoosh_write import write
 
 FIELD_BOOST = {f.name: f.boost for f in FIELDS}
 
@@ -103,87 +104,12 @@ def _whoosh_fields(doc_id: int, company_slugs, source_slug: str, tag_slugs) -> d
     }
 
 
-def _whoosh_documents(store: DocumentStore) -> Iterator[dict]:
-    """Every document of the store, as `_write` indexes it."""
+def _whoosh_documents(store: DocumentStore) -> Iterator[tuple[dict, DocumentVector]]:
+    """Every document of the store, as `write` indexes it."""
     facets = {entry[0]: entry[3:] for entry in store.entries()[1].values()}
     for doc_id, vector in store.vectors():
         company, source_slug, tag = facets[doc_id]
-        fields = _whoosh_fields(doc_id, slugs(company), source_slug, slugs(tag))
-        yield {**fields, **terms_of(vector)}
-
-
-def _write(ix, deleted: Iterable[int], added: Iterable[dict], size: int):
-    """Delete documents from whoosh by id, then add others (their whoosh fields and terms,
-    by field name). `size` sizes the indexing pool (see `pool_mb`); with nothing to delete,
-    0 means nothing to add."""
-    if not deleted and not size:
-        return
-    writer = _with_loaded_lengths(ix.writer(limitmb=pool_mb(size)))
-    try:
-        for doc_id in deleted:
-            writer.delete_by_term("key", str(doc_id))
-        for document in added:
-            writer.add_document(**document)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-
-
-def terms_of(vector: DocumentVector) -> dict[str, list[str]]:
-    """Field name → terms, from a vector: without positions, whoosh needs only how many times
-    each term occurs."""
-    return {
-        FIELDS[number].name: [term for term, n in frequencies.items() for _ in range(n)]
-        for number, frequencies in vector.frequencies.items()
-    }
-
-
-def pool_mb(documents: int) -> int:
-    """whoosh's indexing pool: 256 MB indexes 10,000 articles 8 % quicker than 128 MB (55.7 s
-    against 58.4 s cold), but past 20,000 the smaller pool keeps a 50,000-article build under
-    600 MB per process."""
-    return 256 if documents <= 20_000 else 128
-
-
-class _LoadedLengths:
-    """whoosh's per-document reader, except that each field's length column is read once.
-
-    Writing a segment, whoosh asks for a document's field length at every posting, and its
-    reader answers each time from the column file (a fifth of indexing time). Here a field's
-    column is loaded whole at its first question; the answers are the same."""
-
-    _LENGTH = (None, *(byte_to_length(b) for b in range(1, 256)))
-
-    def __init__(self, reader):
-        self._reader = reader
-        self._fields: dict[str, tuple] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default=0):
-        lengths = self._fields.get(fieldname)
-        if lengths is None:
-            lengths = self._fields[fieldname] = self._load(fieldname)
-        if not lengths:
-            return default
-        return lengths[docnum]
-
-    def _load(self, fieldname: str) -> tuple:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-        column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:
-            return ()
-        return tuple(self._LENGTH[b] for b in column.load())
-
-    def __getattr__(self, name):
-        return getattr(self._reader, name)
-
-
-def _with_loaded_lengths(writer):
-    """`writer`, whose segment flush reads field lengths through `_LoadedLengths`."""
-    per_document_reader = writer.per_document_reader
-    writer.per_document_reader = lambda: _LoadedLengths(per_document_reader())
-    return writer
+        yield _whoosh_fields(doc_id, slugs(company), source_slug, slugs(tag)), vector
 
 
 def bm25(idf: float, tf: float, fl: float, avgfl: float, b: float, k1: float) -> float:
@@ -331,13 +257,12 @@ class SearchIndex:
                 old = store.delete(doc_id)
                 changes.append(IndexChange(doc_id, old if keep else None, None))
 
-            def analysed() -> Iterator[tuple[dict, dict, DocumentVector]]:
-                """Each changed document, analysed and put in the store: its whoosh fields,
-                its terms and its vector."""
+            def analysed() -> Iterator[tuple[dict, DocumentVector]]:
+                """Each changed document, analysed and put in the store: its whoosh fields
+                and its vector."""
                 for n, doc in enumerate(changed, 1):
                     stored = stored_fields(doc)  # reads the body once
-                    terms = document_terms(stored)
-                    vector = vector_of(terms)
+                    vector = vector_of(document_terms(stored))
                     old = store.put(doc.id, doc.content_key, stored, vector)
                     changes.append(IndexChange(doc.id, old if keep else None,
                                                vector if keep else None))  # fmt: skip
@@ -345,17 +270,16 @@ class SearchIndex:
                         progress(n, len(changed))
                     fields = _whoosh_fields(doc.id, doc.company_slugs, doc.source_slug,
                                             doc.tag_slugs)  # fmt: skip
-                    yield fields, terms, vector
+                    yield fields, vector
 
             deleted = (*removed, *(d.id for d in changed if d.id in known))
             indexed: list[tuple[dict, DocumentVector]] = []
             if hand_over is None:
                 if changed or removed:
-                    added = ({**fields, **terms} for fields, terms, _ in analysed())
-                    _write(ix, deleted, added, len(documents.entries))
+                    write(ix, deleted, analysed(), len(changed))
                 ix.close()
             else:
-                for fields, _, vector in analysed():
+                for fields, vector in analysed():
                     if keep:
                         indexed.append((fields, vector))
             after = token
@@ -385,8 +309,7 @@ class SearchIndex:
                 ix.close()
                 ix = self._rebuild_whoosh(store)  # the store holds the update already
             else:
-                added = ({**fields, **terms_of(vector)} for fields, vector in changes.indexed)
-                _write(ix, changes.deleted, added, len(changes.indexed))
+                write(ix, changes.deleted, changes.indexed, len(changes.indexed))
         finally:
             ix.close()
             store.close()
@@ -395,7 +318,7 @@ class SearchIndex:
     def _rebuild_whoosh(self, store: DocumentStore):
         """A new whoosh index holding every document of the store, opened."""
         ix, _ = self._open_whoosh(fresh=True)
-        _write(ix, (), _whoosh_documents(store), store.count())
+        write(ix, (), _whoosh_documents(store), store.count())
         return ix
 
     def open_searcher(self, statistics: IndexStatistics):

@@ -42,6 +42,30 @@ def collect_assets(template_root: Path) -> tuple[Asset, ...]:
     return tuple(assets)
 
 
+def _template_class():
+    """Compiled templates that write their output expressions (`{{ value }}`, autoescaped) with
+    markupsafe's escaping, without wrapping each text in `Markup`: an output expression only
+    writes its result out, into the page or into a buffer that becomes `Markup` as a whole.
+    Building 2.5 million `Markup` objects was a tenth of rendering a 10,000-article site."""
+    import jinja2
+    from markupsafe import _escape_inner
+
+    def escape_output(value) -> str:
+        if type(value) is str:
+            return _escape_inner(value)
+        if hasattr(value, "__html__"):
+            return value.__html__()
+        return _escape_inner(str(value))
+
+    class Template(jinja2.Template):
+        @classmethod
+        def _from_namespace(cls, environment, namespace, globals):
+            namespace["escape"] = escape_output
+            return super()._from_namespace(environment, namespace, globals)
+
+    return Template
+
+
 class Renderer:
     """One Jinja2 environment for the whole build."""
 
@@ -65,6 +89,7 @@ class Renderer:
             # Templates are read once per build: no stat of three templates for every page.
             auto_reload=False,
         )
+        env.template_class = _template_class()
         env.globals.update(
             site={
                 "title": self.config.title,

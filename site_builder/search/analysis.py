@@ -99,41 +99,34 @@ _STEMMERS: dict[str, Callable[[str], str]] = {
 }
 
 
-def _make_term_function(group: str) -> Callable[[str], str | None]:
-    stops = STOP_WORDS[group]
-    stem = _STEMMERS.get(group)
-    cache: dict[str, str | None] = {}
+class _Terms(dict):
+    """Raw token → its indexed term (None when dropped) in one group, made on first sight."""
 
-    def term(token: str) -> str | None:
-        """The indexed term of one raw token, or None when it is dropped."""
-        found = cache.get(token, False)
-        if found is not False:
-            return found
+    def __init__(self, group: str):
+        super().__init__()
+        self.stops = STOP_WORDS[group]
+        self.stem = _STEMMERS.get(group)
+
+    def __missing__(self, token: str) -> str | None:
         lowered = token.lower()
-        if len(lowered) < MIN_TOKEN or lowered in stops:
+        if len(lowered) < MIN_TOKEN or lowered in self.stops:
             result = None
         else:
-            result = fold(stem(lowered) if stem else lowered)
-        if len(cache) > 500_000:
-            cache.clear()
-        cache[token] = result
+            result = fold(self.stem(lowered) if self.stem else lowered)
+        if len(self) > 500_000:
+            self.clear()
+        self[token] = result
         return result
 
-    return term
 
-
-TERM: dict[str, Callable[[str], str | None]] = {g: _make_term_function(g) for g in GROUPS}
+_TERMS = {g: _Terms(g) for g in GROUPS}
+# The indexed term of one raw token, or None when it is dropped.
+TERM: dict[str, Callable[[str], str | None]] = {g: _TERMS[g].__getitem__ for g in GROUPS}
 
 
 def analyze(text: str, group: str) -> list[str]:
     """The terms of `text` in order (positions are list indexes)."""
-    term = TERM[group]
-    out = []
-    for token in tokens(text):
-        t = term(token)
-        if t is not None:
-            out.append(t)
-    return out
+    return [t for t in map(_TERMS[group].__getitem__, tokens(text)) if t is not None]
 
 
 def name_key(name: str) -> str:

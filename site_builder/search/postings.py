@@ -127,17 +127,19 @@ class PostingStore:
     def rebuild(self, vectors: Iterable[tuple[int, DocumentVector]]) -> None:
         """Start over from every document's vector (in id order)."""
         terms: dict[str, Columns] = {}
+        get = terms.get
         for doc_id, vector in vectors:
-            for term, items in entries_of(vector).items():
-                columns = terms.get(term)
-                if columns is None:
-                    columns = terms[term] = tuple(array(kind) for kind in _TYPES)
-                ids, fields, tfs, lengths = columns
-                for number, tf, length in items:
-                    ids.append(doc_id)
-                    fields.append(number)
-                    tfs.append(tf)
-                    lengths.append(length)
+            frequencies = vector.frequencies
+            for number in sorted(frequencies):  # a term's postings in (id, field) order
+                length = length_to_byte(vector.lengths[number])
+                for term, tf in frequencies[number].items():
+                    columns = get(term)
+                    if columns is None:
+                        columns = terms[term] = tuple(array(kind) for kind in _TYPES)
+                    columns[0].append(doc_id)
+                    columns[1].append(number)
+                    columns[2].append(tf)
+                    columns[3].append(length)
         self.db.execute("DELETE FROM terms")
         self.db.executemany(
             "INSERT INTO terms VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

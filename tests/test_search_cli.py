@@ -237,10 +237,26 @@ def _whoosh_contents(folder: Path) -> dict:
         return {"postings": postings, "lengths": lengths, "stored": sorted(key.values())}
 
 
+def _segment_files(folder: Path) -> list[dict[str, bytes]]:
+    """The files inside each segment of a whoosh index (postings, terms, lengths, stored
+    fields), by name without the segment's random id, and each segment's deletions."""
+    from whoosh import index as whoosh
+
+    ix = whoosh.open_dir(str(folder))
+    segments = []
+    for segment in ix._segments():
+        inside = segment.open_compound_file(ix.storage)
+        files = {name.split(".", 1)[1]: inside.open_file(name).read() for name in inside.list()}
+        files["deleted"] = repr(sorted(segment.deleted_docs()))
+        segments.append(files)
+    return segments
+
+
 def test_whoosh_written_from_vectors_holds_what_its_own_indexing_would(sample, tmp_path):
     """The index is written from each document's vector, without whoosh's analysis and
     external sort: it holds the same postings, weights, lengths and keys as whoosh's own
-    `add_document`, also when deletions and later commits make whoosh merge segments."""
+    `add_document`, in the same bytes, also when deletions and later commits make whoosh merge
+    segments."""
     from whoosh import index as whoosh
 
     from site_builder.search import index
@@ -249,10 +265,16 @@ def test_whoosh_written_from_vectors_holds_what_its_own_indexing_would(sample, t
 
     store = index.SearchIndex(cache_folder(sample, ".cache")).store()
     try:
-        documents = list(index._whoosh_documents(store))
+        sample_documents = list(index._whoosh_documents(store))
     finally:
         store.close()
-    assert len(documents) > 20
+    # Twelve copies of the sample under other keys (other slots of the same days): common
+    # terms fill several of whoosh's blocks of 128 postings.
+    documents = [
+        ({**fields, "key": str(int(fields["key"]) + 100 * copy)}, vector)
+        for copy in range(12)
+        for fields, vector in sample_documents
+    ]
     doc_id = {fields["key"]: int(fields["key"]) for fields, _ in documents}
     # Commits of 7, 5, 1, 1, 1 and the rest: the last makes whoosh merge the small segments.
     cuts = [0, 7, 12, 13, 14, 15, len(documents)]
@@ -281,7 +303,9 @@ def test_whoosh_written_from_vectors_holds_what_its_own_indexing_would(sample, t
                 for fields, vector in batch:
                     writer.add_document(**fields, **terms(vector))
         assert len(whoosh.open_dir(str(folder))._segments()) < len(batches)  # merged
-        contents.append(_whoosh_contents(folder))
-    reference, written = contents
+        contents.append((_whoosh_contents(folder), _segment_files(folder)))
+    (reference, reference_files), (written, written_files) = contents
     assert len(written["stored"]) == len(documents) - len(gone)
-    assert written["postings"] and written == reference
+    assert max(len(found) for found in reference["postings"].values()) > 2 * 128
+    assert written == reference
+    assert written_files == reference_files  # byte for byte

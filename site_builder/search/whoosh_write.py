@@ -12,7 +12,7 @@ whoosh writes holds the same postings, lengths and stored fields as with `add_do
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
@@ -32,7 +32,17 @@ def write(ix, deleted: Iterable[int], added: Iterable[tuple[dict, DocumentVector
     writer.pool.cleanup()  # whoosh's external sort, unused: its temporary folder goes
     writer.pool = TermPool()
     per_document_reader = writer.per_document_reader
-    writer.per_document_reader = lambda: _LoadedLengths(per_document_reader())
+
+    def flush_segment() -> None:  # whoosh's, with the postings written term by term
+        writer.perdocwriter.close()
+        lengths = _LoadedLengths(per_document_reader())
+        try:
+            writer.pool.write_postings(writer.fieldwriter, writer.schema, lengths)
+            writer.fieldwriter.close()
+        finally:
+            lengths.close()
+
+    writer._flush_segment = flush_segment
     try:
         for doc_id in deleted:
             writer.delete_by_term("key", str(doc_id))
@@ -75,10 +85,11 @@ def _add(writer, fields: dict, vector: DocumentVector) -> None:
 
 
 class TermPool:
-    """whoosh's posting pool (`add`, `iter_postings`, `cleanup`), in memory: per field and term,
-    the docnums and a code for (weight, value bytes), as they arrive. Documents come in docnum
-    order, then whoosh adds the segments it merges in, each after the last: a term's postings
-    arrive sorted. `add` checks it all the same (a docnum not above the term's last one)."""
+    """whoosh's posting pool (`add`, `cleanup`, and `write_postings` for `iter_postings`), in
+    memory: per field and term, the docnums and a code for (weight, value bytes), as they
+    arrive. Documents come in docnum order, then whoosh adds the segments it merges in, each
+    after the last: a term's postings arrive sorted. `add` checks it all the same (a docnum
+    not above the term's last one)."""
 
     def __init__(self) -> None:
         self._fields: dict[str, dict[bytes, tuple[array, array]]] = {}
@@ -128,22 +139,47 @@ class TermPool:
         postings[0].append(docnum)
         postings[1].append(code)
 
-    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
-        """Every posting, sorted as whoosh's pool sorts them: by field, term, docnum."""
-        values = self._values
+    def write_postings(self, fieldwriter, schema, lengths: _LoadedLengths) -> None:
+        """Write every term's postings with whoosh's field writer, as its `add_postings` does
+        from the postings sorted by field, term and docnum, but a block at a time."""
+        weights = [weight for weight, _ in self._values]
+        values = [vbytes for _, vbytes in self._values]
         for fieldname in sorted(self._fields):
             terms = self._fields[fieldname]
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            column = lengths.column(fieldname)
             for tbytes in sorted(terms):
                 docnums, codes = terms[tbytes]
-                pairs = zip(docnums, codes, strict=True)
                 if (fieldname, tbytes) in self._unsorted:
-                    pairs = sorted(pairs)
-                for docnum, code in pairs:
-                    weight, vbytes = values[code]
-                    yield fieldname, tbytes, docnum, weight, vbytes
+                    pairs = sorted(zip(docnums, codes, strict=True))
+                    docnums = array("I", [docnum for docnum, _ in pairs])
+                    codes = array("I", [code for _, code in pairs])
+                fieldwriter.start_term(tbytes)
+                _write_blocks(fieldwriter._postwriter, docnums, codes, column, weights, values)
+                fieldwriter.finish_term()
+            fieldwriter.finish_field()
 
     def cleanup(self) -> None:
         self._fields.clear()
+
+
+def _write_blocks(postings, docnums: array, codes: array, column, weights, values) -> None:
+    """A term's postings into whoosh's postings writer, a block at a time: each block's ids,
+    weights, value bytes and statistics as its `add_posting` collects them (value bytes only
+    when not empty, lengths only when known), all blocks written but the last."""
+    limit = postings._blocklimit
+    for start in range(0, len(docnums), limit):
+        if start:
+            postings._write_block()  # a full block, with postings after it
+        block, block_codes = docnums[start : start + limit], codes[start : start + limit]
+        block_weights = array("f", [weights[code] for code in block_codes])
+        postings._ids = block
+        postings._weights = block_weights
+        postings._values = [v for v in map(values.__getitem__, block_codes) if v]
+        postings._maxweight = max(0, max(block_weights))
+        known = [n for n in map(column.__getitem__, block) if n] if column else ()
+        if known:
+            postings._minlength, postings._maxlength = min(known), max(known)
 
 
 class _LoadedLengths:
@@ -160,12 +196,17 @@ class _LoadedLengths:
         self._fields: dict[str, tuple] = {}
 
     def doc_field_length(self, docnum: int, fieldname: str, default=0):
-        lengths = self._fields.get(fieldname)
-        if lengths is None:
-            lengths = self._fields[fieldname] = self._load(fieldname)
+        lengths = self.column(fieldname)
         if not lengths:
             return default
         return lengths[docnum]
+
+    def column(self, fieldname: str) -> tuple:
+        """Each document's length in the field (None for none), or () if it has no lengths."""
+        lengths = self._fields.get(fieldname)
+        if lengths is None:
+            lengths = self._fields[fieldname] = self._load(fieldname)
+        return lengths
 
     def _load(self, fieldname: str) -> tuple:
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield

@@ -13,6 +13,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from site_builder.search import analysis
 from site_builder.search.analysis import GROUPS
@@ -110,6 +112,15 @@ def test_fast_analysis_equals_whoosh_chain():
     for group in GROUPS:
         whoosh_terms = [t.text for t in analysis.whoosh_analyzer(group)(text)]
         assert analysis.analyze(text, group) == whoosh_terms
+
+
+@given(st.text(alphabet="ab1_é.. -'’\u0301\u00a0x𝒜.", max_size=40))
+@settings(max_examples=500, deadline=None)
+def test_tokens_are_cut_where_whoosh_cuts_them(text):
+    from whoosh.analysis import RegexTokenizer
+
+    text = unicodedata.normalize("NFC", text)  # as the analysis reads every text
+    assert analysis.tokens(text) == [t.text for t in RegexTokenizer()(text)]
 
 
 def test_stemming_then_folding_meets_the_reader():

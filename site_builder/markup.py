@@ -46,11 +46,13 @@ def _markdown():
         abbr.AbbrExtension(),
         md_in_html.MarkdownInHtmlExtension(),
     )  # "extra", in its order
-    return markdown.Markdown(
+    md = markdown.Markdown(
         extensions=[*extra, sane_lists.SaneListExtension(),
                     toc.TocExtension(slugify=lambda value, _sep: slugify(value))],
         output_format="html",
     )  # fmt: skip
+    _EVERY.update(inline=md.inlinePatterns, block=md.parser.blockprocessors)
+    return md
 
 
 @lru_cache(maxsize=1)
@@ -63,41 +65,54 @@ def _sanitiser_attributes() -> dict[str, set[str]]:
     return attributes
 
 
-# The character each inline pattern's expression needs (`[` for `![`); patterns not named here
-# (line breaks: two spaces and a line break) always run. A body without the character cannot
-# match the pattern, so it is left out, as Python-Markdown's own smarty extension swaps the
-# inline processor's patterns: most paragraphs of news need two or three of the fifteen, and
-# trying each on every text node was a third of the parsing.
-_NEEDS = {"backtick": "`", "escape": "\\", "footnote": "[", "reference": "[", "link": "[",
-          "image_link": "[", "image_reference": "[", "short_reference": "[",
-          "short_image_ref": "[", "autolink": "<", "automail": "<", "html": "<", "entity": "&",
-          "em_strong": "*_"}  # fmt: skip
+# The characters an inline pattern's or block processor's expression needs (one of them; `[` for
+# `![`). Those not named here (line breaks, indented code, lists' continuation, paragraphs…)
+# always run. A body without the characters cannot match, so they are left out for it, as
+# Python-Markdown's own smarty extension swaps the inline processor's patterns: a paragraph of
+# news needs two or three of the fifteen inline patterns, and trying each on every text node,
+# and each block test on every block, was two fifths of the parsing.
+_NEEDS = {
+    "inline": {"backtick": "`", "escape": "\\", "footnote": "[", "reference": "[", "link": "[",
+               "image_link": "[", "image_reference": "[", "short_reference": "[",
+               "short_image_ref": "[", "autolink": "<", "automail": "<", "html": "<",
+               "entity": "&", "em_strong": "*_"},
+    "block": {"table": "|", "hashheader": "#", "setextheader": "=-", "hr": "-_*", "olist": ".",
+              "ulist": "*+-", "deflist": ":", "quote": ">", "footnote": "[", "abbr": "[",
+              "reference": "["},
+}  # fmt: skip
+# Raw HTML and fenced code are stashed behind placeholders (`\x02wzxhzdk:0\x03`) before the
+# blocks are read: a body that may have them counts as holding a colon.
+_STASHED = "<`~"
+_EVERY: dict[str, object] = {}  # kind → the registry of all of them, set by `_markdown`
 
 
-@lru_cache(maxsize=64)
-def _inline_patterns(wanted: frozenset[str]):
-    """The registry of the inline patterns that are not left out, in their order."""
+@lru_cache(maxsize=128)
+def _kept(kind: str, wanted: frozenset[str]):
+    """The registry of the patterns or processors of `kind` that are not left out, in their
+    order."""
     from markdown.util import Registry
 
-    patterns = _markdown().inlinePatterns
+    every, needs = _EVERY[kind], _NEEDS[kind]
     registry = Registry()
-    for item in sorted(patterns._priority, key=lambda item: item.priority, reverse=True):
-        if item.name not in _NEEDS or item.name in wanted:
-            registry.register(patterns[item.name], item.name, item.priority)
+    for item in sorted(every._priority, key=lambda item: item.priority, reverse=True):
+        if item.name not in needs or item.name in wanted:
+            registry.register(every[item.name], item.name, item.priority)
     return registry
 
 
-def _inline_patterns_for(source: str):
-    return _inline_patterns(
-        frozenset(name for name, chars in _NEEDS.items() if any(c in source for c in chars))
-    )
+def _needed(kind: str, source: str):
+    if kind == "block" and any(c in source for c in _STASHED):
+        source += ":"
+    held = frozenset(n for n, chars in _NEEDS[kind].items() if any(c in source for c in chars))
+    return _kept(kind, held)
 
 
 def render_markdown(source: str, allow_raw_html: bool = False) -> RenderedBody:
     """Convert a Markdown body; raw HTML is sanitised unless `allow_raw_html`."""
     md = _markdown()
     md.reset()
-    md.treeprocessors["inline"].inlinePatterns = _inline_patterns_for(source)
+    md.treeprocessors["inline"].inlinePatterns = _needed("inline", source)
+    md.parser.blockprocessors = _needed("block", source)
     body_html = md.convert(source)
     if not allow_raw_html:
         import nh3

@@ -29,30 +29,33 @@ def test_paragraphs_are_separated_by_one_blank_line_and_blanks_are_collapsed():
     assert body.text == "Un premier paragraphe.\n\nDeux\n\ntrois\n\nquatre"
 
 
-# Every inline syntax, and the characters each needs alone (a body holding one of them without
-# its syntax still tries, and rejects, the pattern).
-INLINE = [
-    "`", "\\", "[", "]", "(", ")", "<", ">", "&", "*", "_", "!", "^", ":", "@", "\n", "  \n",
-    "\\*", "\\[", "<https://e.fr>", "<a@b.fr>", "[a][r]", "[r]", "[r]: https://e.fr", "![i][r]",
-    "![i]", "[^n]", "[^n]: note", "*a*", "_b_", "**c**", "__d__", "***e***", "`f`", "``g``",
-    "&amp;", "&#233;", "<em>h</em>", "<!-- i -->", "[j](k.md)", "![l](m.png)", "mot ",
-    "- n", "> o", "# p", "*[HTML]: Hyper", "HTML", "{: .q}", "\t",
+# Every inline and block syntax, and the characters each needs alone (a body holding one of them
+# without its syntax still tries, and rejects, the pattern or processor).
+SYNTAX = [
+    "`", "\\", "[", "]", "(", ")", "<", ">", "&", "*", "_", "!", "^", ":", "@", "#", "=", "-",
+    "+", ".", "|", "~", "\n", "\n\n", "  \n", "\t", "    ", "mot ", "1", "\\*", "\\[",
+    "<https://e.fr>", "<a@b.fr>", "[a][r]", "[r]", "[r]: https://e.fr", "![i][r]", "![i]",
+    "[^n]", "[^n]: note", "*a*", "_b_", "**c**", "__d__", "***e***", "`f`", "``g``", "&amp;",
+    "&#233;", "<em>h</em>", "<!-- i -->", "[j](k.md)", "![l](m.png)", "*[HTML]: Hyper", "HTML",
+    "{: .q}", "# p", "p\n===", "p\n---", "---", "***", "___", "1. n", "2. n", "- n", "* n",
+    "+ n", "Terme\n: définition", "> o", "| a | b |\n|---|---|\n| 1 | 2 |", "    code",
+    "<div>x</div>", "<div markdown=\"1\">*y*</div>", "```\nz\n```", "~~~\nw\n~~~", "[TOC]",
 ]  # fmt: skip
 
 
-@given(st.lists(st.sampled_from(INLINE), max_size=25).map("".join))
-@settings(max_examples=500, deadline=None)
-def test_inline_patterns_left_out_for_a_body_change_nothing(source):
-    """A body is parsed with only the inline patterns whose characters it holds: the HTML is
-    exactly what all fifteen patterns make."""
+@given(st.lists(st.sampled_from(SYNTAX), max_size=25).map("".join))
+@settings(max_examples=800, deadline=None)
+def test_patterns_and_processors_left_out_for_a_body_change_nothing(source):
+    """A body is parsed with only the inline patterns and block processors whose characters
+    it holds: the HTML is exactly what all of them make."""
     from site_builder import markup
 
     md = markup._markdown()
     inline = md.treeprocessors["inline"]
     md.reset()
-    inline.inlinePatterns = md.inlinePatterns
-    every_pattern = md.convert(source)
-    try:
-        assert render_markdown(source, allow_raw_html=True).html == every_pattern
-    finally:
-        inline.inlinePatterns = md.inlinePatterns
+    inline.inlinePatterns, md.parser.blockprocessors = (
+        markup._EVERY["inline"],
+        markup._EVERY["block"],
+    )
+    every_one = md.convert(source)
+    assert render_markdown(source, allow_raw_html=True).html == every_one

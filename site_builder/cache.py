@@ -346,11 +346,25 @@ def _load(path: Path) -> tuple | None:
     return tuple(values) if version == (FORMAT, code_digest()) else None
 
 
+def open_database(path: Path, **options) -> sqlite3.Connection:
+    """A SQLite database of the cache, in WAL mode. A new one gets pages of 32 KB: the cache
+    stores blobs of several KB (bodies, documents, postings), which 4 KB pages cut into
+    chains of overflow pages; a cold build at 10,000 articles made 371,000 reads and writes
+    of pages, and makes 100,000."""
+    db = sqlite3.connect(path, **options)
+    db.execute("PRAGMA page_size=32768")  # only before the database has any table
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db
+
+
 def open_bodies(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
+        db = open_database(path, isolation_level=None, check_same_thread=False)
+    except sqlite3.DatabaseError:  # not a database: the cache is safe to delete
+        path.unlink(missing_ok=True)
+        return open_bodies(path)
+    try:
         db.execute("CREATE TABLE IF NOT EXISTS bodies (hash TEXT PRIMARY KEY, data BLOB)")
     except sqlite3.DatabaseError:
         db.close()

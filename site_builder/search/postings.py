@@ -10,7 +10,6 @@ fields, term frequencies and field length bytes.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from whoosh.util.numeric import length_to_byte
 
-from site_builder.cache import code_digest
+from site_builder.cache import code_digest, open_database
 from site_builder.search.store import DocumentVector
 
 POSTINGS_VERSION = "6"
@@ -67,9 +66,7 @@ class PostingStore:
         name: Callable[[bytes], str],
     ):
         folder.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(folder / POSTINGS_FILE)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db = open_database(folder / POSTINGS_FILE)
         self.encode = encode
         self.name = name  # a file's name from its bytes
         self.db.execute("CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT)")

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import marshal
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder.cache import open_database
 from site_builder.search.analysis import FIELDS
 
 STORE_VERSION = "6"
@@ -53,10 +53,8 @@ class IndexStatistics:
 class DocumentStore:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path)
+        self.db = open_database(path)
         self._totals: list[int] | None = None  # running totals while updating
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT)")
         if self.info("version") != STORE_VERSION:
             self.db.execute("DROP TABLE IF EXISTS docs")

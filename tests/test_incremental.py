@@ -380,6 +380,57 @@ def test_search_made_in_a_worker_process_gives_the_same_site(tmp_path, monkeypat
     assert any(path.startswith("search/docs/") for path in changed)
 
 
+@pytest.mark.parametrize("failing", ["whoosh", "static index"])
+def test_a_failing_search_worker_fails_the_build_and_leaves_the_site(
+    tmp_path, monkeypatch, failing
+):
+    """A cold build of a large archive analyses the documents in one worker, which sends
+    their vectors through a pipe to the other (whoosh and the document store). Whichever
+    fails, the build fails with its error instead of one worker waiting for the other
+    forever, and `output/` stays as the last build left it."""
+    import signal
+
+    from site_builder.search import publish, whoosh_write
+
+    as_large_archive(monkeypatch)
+    words = " ".join(f"mot{n}" for n in range(600))  # vectors of kilobytes: the pipe fills
+    files = {f"content/a{i}.md": article(title=f"Article {i}", date=f"2020-0{i % 9 + 1}-01",
+                                         body=f"{words} numéro {i}.") for i in range(40)}  # fmt: skip
+    write_site(tmp_path, files)
+    build_site(tmp_path)
+    before = snapshot(tmp_path / "output")
+    shutil.rmtree(tmp_path / ".cache")  # the next build is cold: the split workers
+    (tmp_path / "content/a3.md").write_text(article(title="Article 3 revu", body="Autre."))
+    calls = []
+
+    def fail_at_the_fifth(real):
+        def call(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == 5:
+                raise RuntimeError(f"{failing} broke")
+            return real(*args, **kwargs)
+
+        return call
+
+    if failing == "whoosh":
+        monkeypatch.setattr(whoosh_write, "_add", fail_at_the_fifth(whoosh_write._add))
+    else:
+        monkeypatch.setattr(publish, "document_terms", fail_at_the_fifth(publish.document_terms))
+
+    def waited_too_long(*_):
+        raise TimeoutError("the build waits forever")
+
+    previous = signal.signal(signal.SIGALRM, waited_too_long)
+    signal.alarm(60)
+    try:
+        with pytest.raises(RuntimeError, match=f"{failing} broke"):
+            build_site(tmp_path)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert snapshot(tmp_path / "output") == before
+
+
 @SIZES
 def test_the_command_line_index_follows_edits_and_recovers_from_a_missed_update(
     tmp_path, monkeypatch, size

@@ -17,7 +17,7 @@ import datetime as dt
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from math import log
 from pathlib import Path
@@ -226,9 +226,13 @@ class SearchIndex:
         facets: dict,
         progress: Callable[[int, int], None] | None = None,
         hand_over: Callable[[WhooshChanges], None] | None = None,
+        vectors: Iterable[DocumentVector] | None = None,
     ) -> IndexUpdate:
         """Bring whoosh and the store in step with `documents`: only new, changed and deleted
         documents are analysed and touch whoosh.
+
+        With `vectors` (the vector of every document made, in order: another process analysed
+        them; an iterator that raises if it ends early), the documents are not analysed here.
 
         With `hand_over`, only the store is updated here, and whoosh's share is handed over
         for `update_whoosh` in another process (an edit: whoosh updates while the static index
@@ -260,9 +264,17 @@ class SearchIndex:
             def analysed() -> Iterator[tuple[dict, DocumentVector]]:
                 """Each changed document, analysed and put in the store: its whoosh fields
                 and its vector."""
-                for n, doc in enumerate(changed, 1):
+                if vectors is None:
+                    pairs = ((doc, None) for doc in changed)
+                else:
+                    # Not strict: asking `vectors` for one more would wait for the end of the
+                    # sender's work; it raises if it ends before the documents do.
+                    made = zip(documents.made, vectors, strict=False)
+                    pairs = ((d, v) for d, v in made if known.get(d.id) != d.content_key)
+                for n, (doc, vector) in enumerate(pairs, 1):
                     stored = stored_fields(doc)  # reads the body once
-                    vector = vector_of(document_terms(stored))
+                    if vector is None:
+                        vector = vector_of(document_terms(stored))
                     old = store.put(doc.id, doc.content_key, stored, vector)
                     changes.append(IndexChange(doc.id, old if keep else None,
                                                vector if keep else None))  # fmt: skip

@@ -3,7 +3,7 @@ static index under `output/search/` from the same analysis (see `export.py` for 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from site_builder import urls
@@ -22,7 +22,7 @@ from site_builder.search.index import (
     vector_of,
 )
 from site_builder.search.postings import PostingStore
-from site_builder.search.store import IndexStatistics
+from site_builder.search.store import DocumentVector, IndexStatistics
 from site_builder.search.words import search_words
 
 
@@ -38,13 +38,16 @@ def archive_facets(archive: Archive) -> dict:
     }
 
 
-def update_index(root: Path, config: SiteConfig, archive: Archive, bodies) -> IndexUpdate:
+def update_index(
+    root: Path, config: SiteConfig, archive: Archive, bodies, vectors: Iterable | None = None
+) -> IndexUpdate:
     """Bring the cached whoosh index (and its document store) up to date, from every
-    document (a cold build: the static index is rebuilt meanwhile, see `publish_search`)."""
+    document (a cold build: the static index is rebuilt meanwhile, see `publish_search`,
+    which may send the `vectors` of its own analysis)."""
     index = SearchIndex(cache_folder(root, config.cache_dir))
     facets = archive_facets(archive)
     documents = plan_documents(archive, bodies, context_of(config, facets))
-    return index.update(documents, facets)
+    return index.update(documents, facets, vectors=vectors)
 
 
 # The generation recorded by a rebuild of the postings that whoosh's update has yet to confirm.
@@ -58,6 +61,7 @@ def publish_search(
     bodies,
     rebuild: dict | None = None,
     hand_over: Callable[[WhooshChanges], None] | None = None,
+    share: Callable[[DocumentVector], None] | None = None,
 ) -> Iterator[SearchFile]:
     """Yield every file of the static index, from postings kept in the cache.
 
@@ -66,7 +70,8 @@ def publish_search(
     `update_whoosh` in another process. With a `rebuild` dict (whoosh being updated meanwhile
     in another process), the postings are rebuilt from this process's own analysis of every
     document and left pending; `rebuild["statistics"]` receives the statistics they imply,
-    for `confirm_rebuild`."""
+    for `confirm_rebuild`, and `share`, if given, receives each document's vector in turn
+    (for `update_index` in the other process)."""
     facets = archive_facets(archive)
     context = context_of(config, facets)
     folder = cache_folder(root, config.cache_dir)
@@ -98,6 +103,8 @@ def publish_search(
             def vectors():
                 for doc in docs:
                     vector = vector_of(document_terms(stored_fields(doc)))
+                    if share is not None:
+                        share(vector)
                     for number, length in vector.lengths.items():
                         totals[number] += length
                     yield doc.id, vector

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from xml.sax.saxutils import escape, quoteattr
 
 from site_builder import urls
 from site_builder.config import SiteConfig
 from site_builder.model import Article
 from site_builder.plan import Feed
+from site_builder.xmltext import escape, quoteattr
 
 
 def fallback_time() -> str:

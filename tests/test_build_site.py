@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from support.sites import article, build, snapshot, write_site
 
@@ -115,6 +117,16 @@ def test_awkward_names_are_escaped_everywhere(awkward):
         if path.endswith((".html", ".xml")):
             assert b"<script>alert" not in data, path
             assert b"onclick" not in data, path
+
+
+@given(st.text(alphabet="a&<>\"'\n\r\t\u00e9 ]", max_size=20))
+def test_feed_text_and_attributes_are_escaped_as_the_xml_library_does(text):
+    from xml.sax.saxutils import escape, quoteattr
+
+    from site_builder import xmltext
+
+    assert xmltext.escape(text) == escape(text)
+    assert xmltext.quoteattr(text) == quoteattr(text)
 
 
 def test_raw_html_in_bodies_is_sanitised_by_default(awkward, tmp_path):

@@ -4,9 +4,10 @@ whoosh's own path re-analyses each field (a token stream built from the terms, c
 and sorts every posting through an external merge sort that pickles each one to a temporary
 file and back: two thirds of a cold build's whoosh update. Documents are added in docnum order,
 so a term's postings arrive sorted already: here they are kept in memory per term, eight bytes
-each (`TermPool`), and only the terms are sorted. A text field's postings come straight from the
-document's vector; the other fields (key, filters, year) take whoosh's own path. The segment
-whoosh writes holds the same postings, lengths and stored fields as with `add_document`.
+each (`TermPool`), only the terms are sorted, and each term goes to whoosh's postings writer a
+block at a time. A text field's postings come straight from the document's vector; the other
+fields (key, filters, year) take whoosh's own path. The segment's files are the bytes
+`add_document` would have written (a test compares them).
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ def write(ix, deleted: Iterable[int], added: Iterable[tuple[dict, DocumentVector
 
 
 def _add(writer, fields: dict, vector: DocumentVector) -> None:
-    """`writer.add_document(**fields, **text fields)` for fields without stored values, boosts
-    or vectors, the text fields' postings taken from `vector`."""
+    """`writer.add_document(**fields, **text fields)` for fields without boosts, spelling or
+    vectors (this schema's), the text fields' postings taken from `vector`."""
     schema, perdocwriter, pool = writer.schema, writer.perdocwriter, writer.pool
     docnum = writer.docnum
     named = {**fields, **{FIELDS[number].name: number for number in vector.frequencies}}

@@ -198,6 +198,9 @@ class _Signatures:
 def _input_signature(
     root: Path, config: SiteConfig, drafts: bool, template_root: Path
 ) -> _Signatures:
+    # By absolute paths: `--root .` and `--root /path/to/site` name the same inputs (else the
+    # frame would change between the two, and every page be keyed again).
+    root, template_root = root.resolve(), template_root.resolve()
     content = content_stats(root)
     stats: list[object] = [code_digest(), config, drafts, str(template_root)]
     for path in [root / "site.yaml", root / "content" / "companies.yaml"]:

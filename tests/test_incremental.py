@@ -3,6 +3,7 @@
 import itertools
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -259,6 +260,30 @@ def test_an_edit_of_the_text_does_not_list_the_other_pages(tmp_path, monkeypatch
         assert bool(listed) == touched  # a page touched by hand: every page is listed
         assert summary.pages == 23  # as many as the first build listed
         assert snapshot(tmp_path / "output") == clean_build(tmp_path)
+
+
+def test_the_site_named_from_inside_or_by_its_path_is_the_same_site(tmp_path, monkeypatch):
+    """A build run from inside the site (`--root .`) after one that named its path: the same
+    inputs, so an edit of a text still keys its article's page alone."""
+    import site_builder.plan as plan
+
+    monkeypatch.setenv("SITE_BUILDER_VERIFY_KEYS", "0")
+    listed: list[int] = []
+    page_entries = plan.page_entries
+    monkeypatch.setattr(plan, "page_entries",
+                        lambda *a, **k: listed.append(1) or page_entries(*a, **k))  # fmt: skip
+    files = {f"content/a{i}.md": article(title=f"Article {i}", summary="Un résumé.")
+             for i in range(3)}  # fmt: skip
+    write_site(tmp_path, files)
+    build_site(tmp_path)
+    path = tmp_path / "content/a1.md"
+    path.write_text(article(title="Article 1", summary="Un résumé.", body="Autre texte."), "utf-8")
+    touch(path)
+    monkeypatch.chdir(tmp_path)
+    listed.clear()
+    summary = build_site(Path("."))
+    assert not listed
+    assert summary.report.written and snapshot(tmp_path / "output") == clean_build(tmp_path)
 
 
 def test_a_frame_that_leaves_out_an_input_fails_a_verified_build(tmp_path, monkeypatch):

@@ -18,10 +18,8 @@ from collections.abc import Iterable
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 
-from site_builder.search.analysis import FIELDS
+from site_builder.search.analysis import FIELD_NUMBER, FIELDS
 from site_builder.search.store import DocumentVector
-
-_TEXT_FIELDS = {f.name: number for number, f in enumerate(FIELDS)}
 
 
 def write(ix, deleted: Iterable[int], added: Iterable[tuple[dict, DocumentVector]], count: int):
@@ -64,7 +62,7 @@ def _add(writer, fields: dict, vector: DocumentVector) -> None:
     perdocwriter.start_doc(docnum)
     for name in sorted(named):
         field = schema[name]
-        number = _TEXT_FIELDS.get(name)
+        number = FIELD_NUMBER.get(name)  # a text field
         if number is not None:
             pool.add_frequencies(name, docnum, vector.frequencies[number])
             perdocwriter.add_field(name, field, None, vector.lengths[number])

@@ -352,22 +352,24 @@ def open_database(path: Path, **options) -> sqlite3.Connection:
     chains of overflow pages; a cold build at 10,000 articles made 371,000 reads and writes
     of pages, and makes 100,000."""
     db = sqlite3.connect(path, **options)
-    db.execute("PRAGMA page_size=32768")  # only before the database has any table
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
+    try:
+        db.execute("PRAGMA page_size=32768")  # only before the database has any table
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
 def open_bodies(path: Path) -> sqlite3.Connection:
+    db = None
     try:
         db = open_database(path, isolation_level=None, check_same_thread=False)
-    except sqlite3.DatabaseError:  # not a database: the cache is safe to delete
-        path.unlink(missing_ok=True)
-        return open_bodies(path)
-    try:
         db.execute("CREATE TABLE IF NOT EXISTS bodies (hash TEXT PRIMARY KEY, data BLOB)")
-    except sqlite3.DatabaseError:
-        db.close()
+    except sqlite3.DatabaseError:  # not a database: the cache is safe to delete
+        if db is not None:
+            db.close()
         path.unlink(missing_ok=True)
         return open_bodies(path)
     return db

@@ -19,6 +19,7 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from math import log
 from pathlib import Path
 
@@ -253,7 +254,11 @@ class SearchIndex:
                     ix = self._rebuild_whoosh(store)
             known = store.keys()
             wanted = documents.ids()
-            changed = [d for d in documents.made if known.get(d.id) != d.content_key]
+
+            def is_changed(doc: SearchDocument) -> bool:
+                return known.get(doc.id) != doc.content_key
+
+            changed = [d for d in documents.made if is_changed(d)]
             removed = [i for i in known if i not in wanted]
             changes: list[IndexChange] = []
             keep = bool(known) and len(changed) + len(removed) <= KEEP_CHANGES
@@ -264,13 +269,11 @@ class SearchIndex:
             def analysed() -> Iterator[tuple[dict, DocumentVector]]:
                 """Each changed document, analysed and put in the store: its whoosh fields
                 and its vector."""
-                if vectors is None:
-                    pairs = ((doc, None) for doc in changed)
-                else:
-                    # Not strict: asking `vectors` for one more would wait for the end of the
-                    # sender's work; it raises if it ends before the documents do.
-                    made = zip(documents.made, vectors, strict=False)
-                    pairs = ((d, v) for d, v in made if known.get(d.id) != d.content_key)
+                # Not strict: asking `vectors` for one more would wait for the end of the
+                # sender's work; it raises if it ends before the documents do.
+                made = zip(documents.made, repeat(None) if vectors is None else vectors,
+                           strict=False)  # fmt: skip
+                pairs = ((doc, vector) for doc, vector in made if is_changed(doc))
                 for n, (doc, vector) in enumerate(pairs, 1):
                     stored = stored_fields(doc)  # reads the body once
                     if vector is None:

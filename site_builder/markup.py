@@ -100,19 +100,25 @@ def _kept(kind: str, wanted: frozenset[str]):
     return registry
 
 
-def _needed(kind: str, source: str):
-    if kind == "block" and any(c in source for c in _STASHED):
-        source += ":"
-    held = frozenset(n for n, chars in _NEEDS[kind].items() if any(c in source for c in chars))
-    return _kept(kind, held)
+# The characters a body is looked through for, once each.
+_SIGNIFICANT = frozenset(_STASHED + "".join(c for needs in _NEEDS.values() for c in needs.values()))
+
+
+def _needed(kind: str, present: frozenset[str]):
+    """The registry for a body holding the `present` significant characters."""
+    if kind == "block" and not present.isdisjoint(_STASHED):
+        present |= {":"}
+    needs = _NEEDS[kind].items()
+    return _kept(kind, frozenset(n for n, chars in needs if not present.isdisjoint(chars)))
 
 
 def render_markdown(source: str, allow_raw_html: bool = False) -> RenderedBody:
     """Convert a Markdown body; raw HTML is sanitised unless `allow_raw_html`."""
     md = _markdown()
     md.reset()
-    md.treeprocessors["inline"].inlinePatterns = _needed("inline", source)
-    md.parser.blockprocessors = _needed("block", source)
+    present = frozenset(c for c in _SIGNIFICANT if c in source)
+    md.treeprocessors["inline"].inlinePatterns = _needed("inline", present)
+    md.parser.blockprocessors = _needed("block", present)
     body_html = md.convert(source)
     if not allow_raw_html:
         import nh3

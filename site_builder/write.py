@@ -1,10 +1,12 @@
-"""The only stage that writes the site. New bytes are staged beside `output/` and written in
-only when the whole build succeeded; bytes that did not change are not rewritten; files the
-build no longer produces are removed.
+"""The only stage that writes the site. New bytes are staged beside `output/` and put in place
+only when the whole build succeeded, each file by a rename, so that no reader ever sees a torn
+file; bytes that did not change are not rewritten; files the build no longer produces are
+removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
@@ -16,6 +18,8 @@ from pathlib import Path
 # A folder whose mtime is this recent when recorded may hide a later change in the same clock
 # tick: it is looked into again next time.
 SETTLED_NS = 1_000_000_000
+# The end of the name a new file has beside its target until the commit renames it.
+TEMPORARY_SUFFIX = ".site-builder-tmp"
 
 
 @dataclass(frozen=True)
@@ -45,15 +49,29 @@ def check_output_location(root: Path, output: Path) -> None:
             )
 
 
+class OutputNotWritten(Exception):
+    """The new files could not all be written (a full disk, a read-only folder): the commit
+    removed what it had written, and `output/` is as it was."""
+
+    def __init__(self, path: str, error: OSError):
+        reason = error.strerror or str(error)
+        super().__init__(f"cannot write {path}: {reason}; the previous site was left as it was")
+        self.path = path
+        self.error = error
+
+    def __reduce__(self):  # raised in a render worker, it crosses to the parent process
+        return type(self), (self.path, self.error)
+
+
 class Staging:
     """The files one build (or one worker process of it) produced, and where their new bytes
     wait until the commit. Only counted when their bytes did not change. Plain data, so a
     worker can send it back.
 
     A fresh build stages a tree of files that becomes `output/` by one rename. Otherwise the
-    new bytes are appended to a spool file per process, and the commit writes each into its
-    place: one write per changed file, where staging a tree cost a folder, a file, a rename
-    and a removal per file (on this kind of disk, three quarters of a template edit's writing).
+    new bytes are appended to a spool file per process (one write per file, where a staged
+    tree costs a folder, a file and a removal per file), and the commit writes each beside its
+    target and renames it into place.
     """
 
     def __init__(self, output: Path, staging: Path, fresh: bool):
@@ -104,7 +122,10 @@ class Staging:
             self._spool, self._spool_end = (os.getpid(), fd, name), 0
         _, fd, name = self._spool
         offset = self._spool_end
-        _write_all(fd, data)
+        try:
+            _write_all(fd, data)
+        except OSError as exc:
+            raise OutputNotWritten(str(self.staging / name), exc) from None
         self._spool_end += len(data)
         return name, offset, len(data)
 
@@ -183,23 +204,44 @@ class OutputTransaction(Staging):
         )  # fmt: skip
 
     def _unspool(self) -> None:
-        """Write every staged file into its place in `output/`."""
+        """Put every staged file in its place in `output/` so that no file is ever torn.
+
+        First each new file is written whole beside its target, under a temporary name; if
+        that fails (a full disk, say), the temporary files and the folders made for them are
+        removed and `output/` is as it was. Then each takes its target's place by a rename,
+        which a reader (a server during the build) sees as all old or all new bytes, and which
+        a build killed halfway leaves as whole old or whole new files. A temporary file left by
+        a killed build is removed by the next one, as any file it did not produce."""
         out = str(self.output)
         spools: dict[str, int] = {}
+        placed: list[tuple[str, str]] = []  # (temporary, target), in commit order
+        made: list[str] = []  # folders this commit created, parents first
+        suffix = f".{os.getpid()}{TEMPORARY_SUFFIX}"
         try:
-            for path in self._changed:
-                data = self._staged(path, spools)
-                if not _overwrite(f"{out}/{path}", data):
-                    _replace(f"{out}/{path}", data)
-            for path in self._added:
-                target = self.output / path
-                if target.is_dir():
-                    shutil.rmtree(target)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _create(str(target), self._staged(path, spools))
+            for path in (*self._changed, *self._added):
+                target = f"{out}/{path}"
+                folder, _, name = target.rpartition("/")
+                _make_folders(folder, made)
+                temporary = f"{folder}/.{name}{suffix}"
+                placed.append((temporary, target))
+                _create_new(temporary, self._staged(path, spools))
+        except BaseException as exc:
+            for temporary, _ in placed:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+            for folder in reversed(made):
+                with contextlib.suppress(OSError):
+                    os.rmdir(folder)
+            if isinstance(exc, OSError):
+                raise OutputNotWritten(placed[-1][1] if placed else out, exc) from None
+            raise
         finally:
             for fd in spools.values():
                 os.close(fd)
+        for temporary, target in placed:
+            if os.path.isdir(target) and not os.path.islink(target):
+                shutil.rmtree(target)  # a folder where this build puts a file
+            os.replace(temporary, target)
 
     def _staged(self, path: str, spools: dict[str, int]) -> bytes:
         name, offset, size = self._spooled[path]
@@ -239,9 +281,8 @@ class OutputTransaction(Staging):
                     removed.append(path)
                 except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
                     pass
-        # A file written in place leaves its folder as it was; one replaced by a new file
-        # changes the folder's mtime, which brings the folder in below.
-        touched = {"", *(_parent(p) for p in (*self._added, *removed))}
+        # Every file written or removed changed its folder's mtime.
+        touched = {"", *(_parent(p) for p in (*self._added, *self._changed, *removed))}
         for folder in list(touched):
             while folder:
                 folder = _parent(folder)
@@ -333,41 +374,29 @@ def _holds(target: str, data: bytes) -> bool:
         return file.read() == data
 
 
-def _overwrite(target: str, data: bytes) -> bool:
-    """Write `data` over the regular file `target` in place. False, touching nothing, when
-    `target` is a link, or a file with other hard links (another copy would change too)."""
+def _create_new(path: str, data: bytes) -> None:
+    """Write `data` to `path`, replacing a file of that name left by a killed build, never
+    following a link."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_NOFOLLOW)
-    except OSError:
-        return False
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
-            return False
-        # Over the old blocks, then cut what is left: cheaper than emptying the file first.
         _write_all(fd, data)
-        if st.st_size > len(data):
-            os.ftruncate(fd, len(data))
-        return True
     finally:
         os.close(fd)
 
 
-def _create(target: str, data: bytes) -> None:
-    """Write `data` to `target`, a new file (or, if one appeared meanwhile, in its place)."""
-    try:
-        with open(target, "xb") as file:
-            file.write(data)
-    except FileExistsError:
-        _replace(target, data)
-
-
-def _replace(target: str, data: bytes) -> None:
-    """Write `data` to a new file that takes the place of `target`."""
-    temporary = f"{target}.{os.getpid()}.tmp"
-    with open(temporary, "wb") as file:
-        file.write(data)
-    os.replace(temporary, target)
+def _make_folders(folder: str, made: list[str]) -> None:
+    """Create `folder` and its missing parents, appending each one created to `made`."""
+    missing: list[str] = []
+    while not os.path.isdir(folder):
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    for path in reversed(missing):
+        if os.path.lexists(path):
+            os.unlink(path)  # a file where this build puts a folder: it is not produced
+        os.mkdir(path)
+        made.append(path)
 
 
 def survey_folders(output: Path, folders: dict[str, int] | None) -> dict[str, int | None] | None:

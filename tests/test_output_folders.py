@@ -51,9 +51,10 @@ def test_a_deleted_article_leaves_no_folder(tmp_path):
     assert snapshot(tmp_path / "output") == snapshot(tmp_path / "clean")
 
 
-def test_a_changed_page_is_written_in_place_but_never_through_a_link(tmp_path):
-    """A rebuild writes a changed page over the old file; a deploy tool's hard-linked snapshot
-    of `output/` and a file a symbolic link points to keep their bytes."""
+def test_a_changed_page_takes_the_old_ones_place_by_a_rename_never_through_a_link(tmp_path):
+    """A rebuild writes a changed page beside the old file and renames it into place, so a
+    server reading the old one never sees it torn; a deploy tool's hard-linked snapshot of
+    `output/` and a file a symbolic link points to keep their bytes."""
     write_site(tmp_path, {"content/a.md": article(title="A"), "content/b.md": article(title="B")})
     build_site(tmp_path)
     out = tmp_path / "output"
@@ -76,7 +77,7 @@ def test_a_changed_page_is_written_in_place_but_never_through_a_link(tmp_path):
     assert "Nouveau texte." in page_a.read_text("utf-8")
     assert "Autre texte." in page_b.read_text("utf-8") and not page_b.is_symlink()
     assert snapshot_a.read_bytes() == old_a and elsewhere.read_bytes() == old_b
-    assert (out / "feed.xml").stat().st_ino == inode_of_feed, "the feed was written in place"
+    assert (out / "feed.xml").stat().st_ino != inode_of_feed, "the feed was written in place"
     assert not list(tmp_path.glob(".output*")), "no staging folder is left behind"
     build_site(tmp_path, output=tmp_path / "clean", use_cache=False)
     assert snapshot(out) == snapshot(tmp_path / "clean")

@@ -30,7 +30,7 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from site_builder.build import build_site
-    from site_builder.write import UnsafeOutput
+    from site_builder.write import OutputNotWritten, UnsafeOutput
 
     root = Path(args.root)
     progress = TerminalProgress()
@@ -49,6 +49,10 @@ def run(args: argparse.Namespace) -> int:
     except UnsafeOutput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OutputNotWritten as exc:
+        progress.finish()
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     progress.finish()
     if args.report:
         write_report(Path(args.report), summary.report)

@@ -8,8 +8,9 @@ first). Then, each as a whole process, measured by ``measure.run``:
 
 - site-builder (``site-builder build --root SITE``): cold build (``SITE/output`` and
   ``SITE/.cache`` deleted first), no-op rebuild, one edited article, one new article, one
-  deleted article, one template edit (``SITE/templates`` is a copy of the repository's
-  ``templates/``, built once unmeasured, then an HTML comment is appended to the base template);
+  deleted article, one template edit (``SITE/templates`` is a copy of the default templates,
+  ``site_builder/templates/``, built once unmeasured, then an HTML comment is appended to the
+  base template);
 - Hugo: cold build, rebuild after one edited article; Pagefind indexing Hugo's cold output;
 - Pelican: cold build, cache warm-up (full build that fills the content cache), rebuild after
   one edited article with the cache.
@@ -45,7 +46,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 RUNS = BENCH / "runs"
 ARCHIVES = RUNS / "archives"
-REPO_TEMPLATES = REPO / "templates"
+REPO_TEMPLATES = REPO / "site_builder" / "templates"
 INCREMENTAL = ("no-op rebuild", "one edit", "one new article", "one deletion", "template edit")
 
 
@@ -199,9 +200,9 @@ class TemplateSkip(RuntimeError):
 def edit_template(site: Path, build: Callable[[], measure.Measurement]) -> Path:
     """Append an HTML comment to the base template of ``SITE/templates``; return that file.
 
-    The first call copies the repository's ``templates/`` into ``SITE/templates`` (logged in
-    the manifest, so a reset removes it) and builds once, unmeasured, so that the measured
-    build sees only the edit.
+    The first call copies the default templates (``site_builder/templates/``) into
+    ``SITE/templates`` (logged in the manifest, so a reset removes it) and builds once,
+    unmeasured, so that the measured build sees only the edit.
     """
     templates = site / "templates"
     if not templates.exists():

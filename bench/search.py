@@ -54,7 +54,7 @@ import peers
 
 DEFAULT_QUERIES = ("licenciement", "acquisition", "stockage serveurs", "layoffs", "GreenLake")
 # The contract is ``[data-search-results] li``; ``#search-results > li`` is what the search page
-# of templates/search.html renders today. Change with --result-selector.
+# of site_builder/templates/search.html renders today. Change with --result-selector.
 RESULT_SELECTOR = "[data-search-results] li, #search-results > li"
 SITE_BUILDER_QUERY_PATH = "/search/?q={q}"
 PAGEFIND_QUERY_PATH = "/bench-search/?q={q}"

@@ -1,4 +1,4 @@
-"""Bar charts drawn at build time: geometry here, markup in `templates/_charts.html`.
+"""Bar charts drawn at build time: geometry here, markup in `site_builder/templates/_charts.html`.
 
 A chart is plain immutable data: its size (so the browser reserves the space before drawing:
 nothing shifts), its bars, its axis labels, a sentence that says what it shows (the text

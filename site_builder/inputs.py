@@ -31,16 +31,10 @@ def content_stats(root: Path) -> dict[str, tuple[int, int]]:
 
 
 def default_templates_dir() -> Path:
-    """The package's own templates (this repository's `templates/`)."""
-    try:
-        from importlib.resources import files
-
-        found = Path(str(files("site_builder._templates")))
-        if (found / "base.html").exists():
-            return found
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / "templates"
+    """The package's own templates (`site_builder/templates`), used by a site root that has no
+    `templates/` folder of its own. They sit beside this module whether the package is
+    installed from a wheel or run from a checkout."""
+    return Path(__file__).resolve().parent / "templates"
 
 
 def templates_dir(root: Path) -> Path:

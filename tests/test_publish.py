@@ -378,11 +378,15 @@ def test_files_cached_forever_are_named_by_their_content(tmp_path, monkeypatch):
     # Search tails exist only for common terms: make the sample's common enough.
     monkeypatch.setattr(export, "SPLIT_FROM", 4)
     monkeypatch.setattr(export, "HEAD_DOCS", 2)
+    from site_builder.cli import main
+    from site_builder.inputs import default_templates_dir
+
     site = tmp_path / "site"
-    for part in ("content", "templates", "site.yaml"):
+    for part in ("content", "site.yaml"):
         source = REPO / part
         (shutil.copytree if source.is_dir() else shutil.copy)(source, site / part)
-    from site_builder.cli import main
+    # A copy of the default templates, so that the site can change its stylesheet.
+    shutil.copytree(default_templates_dir(), site / "templates")
 
     assert main(["build", "--root", str(site), "--base-url", "https://example.org/news/"]) == 0
     first = snapshot(site / "output")

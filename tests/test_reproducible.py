@@ -52,9 +52,9 @@ MACHINE_B = {
 
 
 def copy_site(dest: Path) -> Path:
-    """The sample site's inputs (content, templates, settings) at `dest`."""
+    """The sample site's inputs (content, settings; it uses the default templates) at `dest`."""
     dest.mkdir(parents=True)
-    for part in ("content", "templates", "site.yaml"):
+    for part in ("content", "site.yaml"):
         source = REPO / part
         if source.is_dir():
             shutil.copytree(source, dest / part)

@@ -1,5 +1,6 @@
-"""One analysis, two front ends: the browser's port (templates/static/search.js, run in node)
-gives exactly the terms of the Python analysis, which equals whoosh's analyzer chain."""
+"""One analysis, two front ends: the browser's port (site_builder/templates/static/search.js,
+run in node) gives exactly the terms of the Python analysis, which equals whoosh's analyzer
+chain."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from site_builder.search.analysis import GROUPS
 from support import tool_missing
 
 REPO = Path(__file__).resolve().parents[1]
-SEARCH_JS = REPO / "templates" / "static" / "search.js"
+SEARCH_JS = REPO / "site_builder" / "templates" / "static" / "search.js"
 
 NODE_SCRIPT = r"""
 const fs = require("fs");

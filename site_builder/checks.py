@@ -35,6 +35,7 @@ from site_builder.problems import ContentErrors, Problem
 from site_builder.registry import REGISTRY_FILE
 from site_builder.render import collect_assets
 from site_builder.slugs import slugify
+from site_builder.textfile import NotUTF8, decode_text, normal_line_ends
 
 ERROR, WARNING = "error", "warning"
 # ids every page has (base.html), and fragments a browser always accepts.
@@ -96,7 +97,9 @@ class _Sources:
 
     def text(self, path: str) -> str:
         if path not in self._texts:
-            self._texts[path] = (self.root / path).read_text("utf-8", errors="replace")
+            # As the loader reads it: a BOM and CRLF or CR line ends do not shift the lines.
+            raw = (self.root / path).read_bytes()
+            self._texts[path] = normal_line_ends(raw.decode("utf-8-sig", errors="replace"))
         return self._texts[path]
 
     def line_of(self, path: str, field: str) -> int | None:
@@ -301,8 +304,8 @@ def check_company_names(site: SitePlan, sources: _Sources) -> list[Problem]:
 def _registry_line(sources: _Sources, name: str) -> int | None:
     path = sources.root / REGISTRY_FILE
     try:
-        lines = path.read_text("utf-8").split("\n")
-    except (OSError, UnicodeDecodeError):
+        lines = decode_text(path.read_bytes()).split("\n")
+    except (OSError, NotUTF8):
         return None
     for number, line in enumerate(lines, 1):
         if line.startswith((f"{name}:", f'"{name}":', f"'{name}':")):

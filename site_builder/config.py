@@ -56,18 +56,17 @@ def _known() -> dict[str, type]:
 
 def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
     """Read `root/site.yaml` (optional) and validate it; `base_url` overrides the file."""
-    from site_builder.frontmatter import YAMLError, parse_yaml
+    from site_builder.frontmatter import FrontMatterError, read_yaml
+    from site_builder.textfile import NotUTF8, decode_text
 
     path = root / CONFIG_FILE
     values: dict = {}
     problems: list[Problem] = []
     if path.exists():
         try:
-            loaded = parse_yaml(path.read_text(encoding="utf-8")) or {}
-        except (UnicodeDecodeError, YAMLError) as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            raise ContentErrors([Problem(CONFIG_FILE, line, None, f"cannot read: {exc}")]) from None
+            loaded = read_yaml(decode_text(path.read_bytes())).data or {}
+        except (NotUTF8, FrontMatterError) as exc:
+            raise ContentErrors([Problem(CONFIG_FILE, exc.line, None, str(exc))]) from None
         if not isinstance(loaded, dict):
             raise ContentErrors([Problem(CONFIG_FILE, 1, None, "expected a mapping of settings")])
         values = loaded

@@ -5,12 +5,21 @@ YAML is read with YAML 1.2 booleans (only `true`/`false`), so `lang: no` stays N
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
 from yaml import YAMLError
 
-__all__ = ["FrontMatter", "FrontMatterError", "YAMLError", "parse_yaml", "split_front_matter"]
+__all__ = [
+    "FrontMatter",
+    "FrontMatterError",
+    "YAMLError",
+    "YamlDocument",
+    "parse_yaml",
+    "read_yaml",
+    "split_front_matter",
+]
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -28,13 +37,21 @@ StrictLoader.yaml_implicit_resolvers = {
 }
 StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
-    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
 
 
 def parse_yaml(text: str) -> object:
     return yaml.load(text, Loader=StrictLoader)
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A parsed YAML file (or front matter) and the line of each top-level key."""
+
+    data: object
+    lines: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -53,8 +70,31 @@ class FrontMatterError(ValueError):
         self.line = line
 
 
+def read_yaml(text: str, first_line: int = 1) -> YamlDocument:
+    """Parse YAML `text` whose first line is line `first_line` of its file. Raises
+    FrontMatterError with the line of the author's mistake and, for the usual traps, a hint."""
+    loader = StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except YAMLError as exc:
+        line, message = explain_yaml_error(exc, text)
+        raise FrontMatterError(f"broken YAML: {message}", line + first_line - 1) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # A value YAML recognised but could not build (a huge float, an odd number form).
+        raise FrontMatterError(f"broken YAML: {exc}", first_line) from None
+    finally:
+        loader.dispose()
+    key_lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            key_lines.setdefault(str(key_node.value), key_node.start_mark.line + first_line)
+    return YamlDocument(data, key_lines)
+
+
 def split_front_matter(text: str) -> FrontMatter:
-    """Parse `---` fenced YAML at the top of `text`. Raises FrontMatterError with a line."""
+    """Parse `---` fenced YAML at the top of `text` (LF line ends: see `textfile`). Raises
+    FrontMatterError with a line."""
     if not text.startswith("---"):
         raise FrontMatterError("the file must start with a '---' line opening the front matter", 1)
     lines = text.split("\n")
@@ -63,28 +103,85 @@ def split_front_matter(text: str) -> FrontMatter:
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in {"---", "..."}), None)
     if end is None:
         raise FrontMatterError("the front matter is not closed by a '---' line", 1)
-    yaml_text = "\n".join(lines[1:end])
-    loader = StrictLoader(yaml_text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise FrontMatterError(f"broken YAML: {problem}", line) from None
-    except (ValueError, TypeError, OverflowError) as exc:
-        # A value YAML recognised but could not build (a huge float, an odd number form).
-        raise FrontMatterError(f"broken YAML: {exc}", 1) from None
-    finally:
-        loader.dispose()
-    if data is None:
-        data = {}
+    document = read_yaml("\n".join(lines[1:end]), first_line=2)
+    data = {} if document.data is None else document.data
     if not isinstance(data, dict):
         raise FrontMatterError("the front matter must be a mapping of fields (key: value)", 2)
-    key_lines: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
-            key_lines.setdefault(str(key_node.value), key_node.start_mark.line + 2)
     body = "\n".join(lines[end + 1 :])
-    return FrontMatter(data, key_lines, body, end + 2)
+    return FrontMatter(data, document.lines, body, end + 2)
+
+
+# A line holding a `key:` before the place YAML stopped at: a second ` : ` is in its value.
+_KEY_BEFORE = re.compile(r"^\s*(?:-\s+)?([^\s#'\"{\[][^:#]*?|'[^']*'|\"[^\"]*\"):(?:\s|$)")
+_OPENERS = {"sequence": ("[", "]", "list"), "mapping": ("{", "}", "mapping")}
+
+
+def explain_yaml_error(exc: YAMLError, text: str) -> tuple[int, str]:
+    """The line (1-based, in `text`) where the author made the mistake YAML reports, and what
+    to do about it. YAML notices an unclosed bracket or quote only where the next field
+    starts; the line where it was opened is the one to fix."""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    context = getattr(exc, "context", None) or ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    lines = text.split("\n")
+    if problem_mark is None:
+        return 1, problem
+    # Past the end (an unclosed block), the last line written.
+    line = problem_mark.line
+    while line > 0 and (line >= len(lines) or not lines[line].strip()):
+        line -= 1
+    if problem_mark.line < len(lines) and "\t" in _leading(lines[problem_mark.line], problem_mark):
+        return problem_mark.line + 1, (
+            "a tab: YAML does not allow tabs for indentation; indent with spaces"
+        )
+    for kind, (opener, closer, what) in _OPENERS.items():
+        if f"flow {kind}" in context and context_mark is not None:
+            return context_mark.line + 1, (
+                f"the {what} opened with '{opener}' is not closed: end it with '{closer}', "
+                f"or put a text holding '{opener}' in quotes"
+            )
+    if "quoted scalar" in context and context_mark is not None:
+        quote = _text_at(lines, context_mark)
+        return context_mark.line + 1, (
+            f"the text opened with {quote} is not closed: end it with {quote}"
+            + (" (inside single quotes, write an apostrophe as '')" if quote == "'" else "")
+        )
+    if problem_mark.line < len(lines):
+        hint = _hint(lines[problem_mark.line], problem_mark.column, problem)
+        if hint is not None:
+            return problem_mark.line + 1, hint
+    return line + 1, problem
+
+
+def _hint(here: str, column: int, problem: str) -> str | None:
+    """What to do about a mistake YAML found at `column` of the line `here`."""
+    key = _KEY_BEFORE.match(here[:column])
+    name = key[1].strip("'\"") if key else ""
+    if "mapping values are not allowed" in problem:
+        if key:
+            return (f"': ' inside the {name} starts a new field in YAML: put the {name} in "
+                    f'quotes ({name}: "…")')  # fmt: skip
+        if here[:1] == " ":
+            return "this line is indented under the one above: start a field at the line's start"
+        return None
+    if not key:
+        return None
+    value = here[key.end() :].lstrip()
+    if value[:1] == "'":
+        return (f"the {name} starts with ' so it must end with ': write an apostrophe inside "
+                f"it as '' ('L''avenir'), or put the {name} in double quotes")  # fmt: skip
+    if value[:1] == '"':
+        return f'the {name} starts with " so it must end with ": put the whole {name} in quotes'
+    if "cannot start any token" in problem and column < len(here):
+        return f"a value cannot start with {here[column]!r} in YAML: put the {name} in quotes"
+    return None
+
+
+def _leading(line: str, mark) -> str:
+    """The indentation of `line`, and the character where YAML stopped."""
+    return line[: len(line) - len(line.lstrip(" \t"))] + line[mark.column : mark.column + 1]
+
+
+def _text_at(lines: list[str], mark) -> str:
+    return lines[mark.line][mark.column : mark.column + 1] if mark.line < len(lines) else "'"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from site_builder.markup import shorten
 from site_builder.registry import CompanyRegistry
+from site_builder.textfile import NotUTF8, decode_text
 
 TITLE_LENGTH = 100
 
@@ -53,11 +54,9 @@ def read_intake(raw: bytes) -> IntakeText:
     """Decode and split an intake text. Raises `IntakeError` for bytes that are not UTF-8, a
     missing or malformed date line, or an empty text."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise IntakeError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
-                          f"{exc.start}): save the file as UTF-8") from None  # fmt: skip
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = decode_text(raw)
+    except NotUTF8 as exc:
+        raise IntakeError(str(exc)) from None
     match = _DATE_LINE.match(text)
     if match is None:
         raise IntakeError("no date line: the text must start with 'date YYYY-MM' or "

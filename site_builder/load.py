@@ -26,7 +26,7 @@ from site_builder.cache import (
 )
 from site_builder.config import SiteConfig, is_http_url
 from site_builder.dates import DateError, parse_date
-from site_builder.frontmatter import FrontMatterError, split_front_matter
+from site_builder.frontmatter import FrontMatterError, read_yaml, split_front_matter
 from site_builder.inputs import content_stats
 from site_builder.markup import (
     RenderedBody,
@@ -39,13 +39,14 @@ from site_builder.model import Article, SourceRef
 from site_builder.problems import Problem
 from site_builder.registry import REGISTRY_FILE, CompanyRegistry, parse_registry
 from site_builder.slugs import is_valid_slug, slugify
+from site_builder.textfile import NotUTF8, decode_text
 
 KNOWN_FIELDS = (
     "title", "date", "source", "companies", "tags", "lang", "summary", "url", "slug", "draft",
 )  # fmt: skip
 REQUIRED_FIELDS = ("title", "date", "source", "companies")
 # Bump when parsing would give a different result for the same bytes and settings.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -117,19 +118,11 @@ def parse_file(relpath: str, raw: bytes, config: SiteConfig) -> ParsedFile:
     def fail(line: int | None, fld: str | None, message: str) -> ParsedFile:
         return ParsedFile(None, None, (Problem(relpath, line, fld, message),))
 
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return fail(1, None, "the file starts with a byte order mark (BOM): save it as UTF-8 "
-                    "without BOM")  # fmt: skip
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return fail(line, None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
-                    f"{exc.start}): save the file as UTF-8")  # fmt: skip
-    if "\r" in text:
-        line = text[: text.index("\r")].count("\n") + 1
-        return fail(line, None, "Windows (CRLF) or old Mac (CR) line ends: save the file with "
-                    "Unix (LF) line ends")  # fmt: skip
+        # A byte order mark and CRLF or CR line ends read as the LF file would.
+        text = decode_text(raw)
+    except NotUTF8 as exc:
+        return fail(exc.line, None, str(exc))
     if "\x00" in text:
         return fail(text[: text.index("\x00")].count("\n") + 1, None, "the file contains a NUL "
                     "character")  # fmt: skip
@@ -293,18 +286,11 @@ def load_registry(root: Path) -> tuple[CompanyRegistry, list[Problem]]:
     path = root / REGISTRY_FILE
     if not path.exists():
         return CompanyRegistry(), []
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return CompanyRegistry(), [Problem(REGISTRY_FILE, None, None, "not valid UTF-8")]
-    try:
-        fm = split_front_matter("---\n" + text.replace("\r\n", "\n") + "\n---\n")
-    except FrontMatterError as exc:
-        line = exc.line - 1 if exc.line else None
-        return CompanyRegistry(), [Problem(REGISTRY_FILE, line, None, str(exc))]
-    lines = {k: v - 1 for k, v in fm.lines.items()}
-    return parse_registry(fm.data, lines)
+        document = read_yaml(decode_text(path.read_bytes()))
+    except (NotUTF8, FrontMatterError) as exc:
+        return CompanyRegistry(), [Problem(REGISTRY_FILE, exc.line, None, str(exc))]
+    return parse_registry(document.data, document.lines)
 
 
 def parse_settings_key(config: SiteConfig) -> str:

@@ -34,7 +34,7 @@ def test_yaml_traps_are_defused(yaml_text, key, value):
     [
         ("title: T\n", 1, "must start with a '---' line"),
         ("---\ntitle: T\n", 1, "not closed"),
-        ("---\ntitle: [T\n---\n", 3, "broken YAML"),
+        ("---\ntitle: [T\n---\n", 2, "broken YAML: the list opened with '\\[' is not closed"),
         ("---\n- a\n---\n", 2, "must be a mapping"),
         ("--- \ntitle: T\n---\n", None, None),  # trailing spaces on a fence are fine
     ],

@@ -161,7 +161,7 @@ def test_edits_show_up_and_mistakes_show_an_overlay_until_fixed(preview, page):
     preview.write(ARTICLE, "---\ntitle: HPE\ndate: 2020-10\nsource: [Block\n---\nTexte.\n")
     overlay = page.locator(OVERLAY)
     expect(overlay).to_be_visible(timeout=15_000)
-    expect(overlay.locator(".where")).to_have_text(f"{ARTICLE}:5")
+    expect(overlay.locator(".where")).to_have_text(f"{ARTICLE}:4")  # where '[' is not closed
     expect(overlay.locator(".message")).to_contain_text("broken YAML")
     expect(page.locator("article .body")).to_contain_text("Deuxième version")
     assert len(loads) == 2  # the last good page stays, no reload
@@ -362,7 +362,7 @@ def test_a_broken_site_at_start_is_served_with_its_problems(root):
     try:
         status, body = get(running.url)
         assert status == 503 and "__preview/client.js" in body
-        assert "content/2020/10/hpe.md:3: broken YAML" in "".join(running.err)
+        assert "content/2020/10/hpe.md:2: broken YAML" in "".join(running.err)
         running.write(ARTICLE, article("HPE réparé", "Texte."))
         wait_until(lambda: get(running.url)[0] == 200, what="the fixed site")
     finally:

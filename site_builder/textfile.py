@@ -1,0 +1,41 @@
+"""The text of a file an author wrote, however their editor saved it.
+
+Windows editors and git's `autocrlf` write CRLF line ends, some editors start UTF-8 with a
+byte order mark, and old Mac files end lines with a lone CR. All of them read as the same
+text with LF line ends, so line numbers, parsing and the rendered HTML are those of the LF
+file. The file itself is never rewritten.
+"""
+
+from __future__ import annotations
+
+BOM = b"\xef\xbb\xbf"
+
+
+class NotUTF8(ValueError):
+    """Bytes that are not UTF-8; `line` is where the first bad byte is (1-based)."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
+def decode_text(raw: bytes) -> str:
+    """`raw` as text: UTF-8 with or without a byte order mark, lines ending in LF, CRLF or CR
+    (old Mac), all read as LF. Raises `NotUTF8` with the line of the first bad byte."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = normal_line_ends(raw[: exc.start].decode("utf-8", "replace")).count("\n") + 1
+        raise NotUTF8(
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}): "
+            "save the file as UTF-8",
+            line,
+        ) from None
+    return normal_line_ends(text)
+
+
+def normal_line_ends(text: str) -> str:
+    """CRLF and lone CR line ends as LF."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -11,7 +11,7 @@ import gc
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +35,7 @@ from site_builder.write import OutputTransaction, WriteReport, check_output_loca
 if TYPE_CHECKING:
     from site_builder.archive import Archive
     from site_builder.load import LoadResult
+    from site_builder.model import Article
     from site_builder.plan import Feed, PageEntry, Planner, RelatedMap
     from site_builder.render import Renderer
 
@@ -52,6 +53,7 @@ class BuildSummary:
     files: int
     report: WriteReport
     seconds: float
+    warnings: tuple[Problem, ...] = ()  # what the content rules found worth a look
 
     def line(self) -> str:
         r = self.report
@@ -73,13 +75,14 @@ class SitePlan:
 
     root: Path
     config: SiteConfig
-    loaded: LoadResult
+    loaded: LoadResult  # its articles are the archive's; its bodies include the drafts'
     archive: Archive
     # Keyed, planned on demand (`entry.plan()`); None when the frame is the one to `reuse`.
     pages: list[PageEntry] | None
     problems: tuple[Problem, ...]
     planner: Planner
     frame: bytes  # see `Planner.frame`, with the settings, templates and registry
+    drafts: tuple[Article, ...] = ()  # the drafts this plan leaves out (a publishing build)
 
 
 def collisions(pages: list[PageEntry]) -> list[Problem]:
@@ -132,7 +135,14 @@ def plan_site(
     from site_builder.plan import Planner, page_entries
 
     config: SiteConfig = load_config(root, base_url)
-    loaded = load_site(root, config, drafts=drafts, cache=cache, progress=progress, stats=stats)
+    # Drafts are read even when they are left out: the rules recognise a link to one.
+    loaded = load_site(root, config, drafts=True, cache=cache, progress=progress, stats=stats)
+    left_out: tuple[Article, ...] = ()
+    if not drafts:
+        left_out = tuple(a for a in loaded.articles if a.draft)
+        if left_out:
+            published = tuple(a for a in loaded.articles if not a.draft)
+            loaded = replace(loaded, articles=published)
     problems = list(loaded.problems)
     # The articles and the archive live as long as the build: the cycle collector need not
     # scan them again at every collection (half the time of an edit's search documents; 0.6 of
@@ -149,7 +159,8 @@ def plan_site(
     if frame != reuse or problems or verifying():
         pages = page_entries(archive, config, planner=planner)
         problems += collisions(pages)
-    return SitePlan(root, config, loaded, archive, pages, tuple(sorted(problems)), planner, frame)
+    return SitePlan(root, config, loaded, archive, pages, tuple(sorted(problems)), planner, frame,
+                    left_out)  # fmt: skip
 
 
 def _related(archive: Archive, cache: BuildCache | None) -> RelatedMap:
@@ -256,7 +267,8 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         n = len(previous.outputs)
         report = WriteReport((), (), (), n)
         return BuildSummary(len(previous.texts), len(previous.page_paths), n, report,
-                            time.perf_counter() - started)  # fmt: skip
+                            time.perf_counter() - started,
+                            last_warnings(cache, target))  # fmt: skip
 
     from site_builder.feeds import render_feed
     from site_builder.hosting import render_headers
@@ -301,8 +313,11 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     try:
         site = plan_site(root, base_url, drafts, cache, progress, content, on_archive,
                          signatures.settings, previous.frame)  # fmt: skip
-        if site.problems:
-            raise ContentErrors(site.problems)
+        judged = judge_site(site, content, cache, previous.page_paths)
+        errors = [p for p in judged if p.severity == "error"]
+        if site.problems or errors:
+            raise ContentErrors([*site.problems, *errors])
+        warnings = tuple(p for p in judged if p.severity != "error")
     except BaseException:
         transaction.abort()
         for job in jobs:
@@ -354,13 +369,83 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         _remember(cache, output, target, signatures, fingerprints, known, report, archive,
                   page_paths, produced.full, transaction.folders, search_files,
                   site.frame)  # fmt: skip
+        remember_warnings(cache, target, warnings)
     return BuildSummary(
         articles=len(archive.articles),
         pages=len(page_paths),
         files=report.written + report.unchanged,
         report=report,
         seconds=time.perf_counter() - started,
+        warnings=warnings,
     )
+
+
+def judge_site(
+    site: SitePlan,
+    files: dict[str, tuple[int, int]],
+    cache: BuildCache | None,
+    last_page_paths: tuple[str, ...],
+) -> list[Problem]:
+    """What the content rules a build applies find in `site` (errors and warnings), as
+    `check` reports them. The bodies' facts come from the build cache: an edit scans only the
+    bodies that changed."""
+    import datetime as dt
+    from urllib.parse import urlsplit
+
+    from site_builder.body_facts import facts_of
+    from site_builder.rules import Subject, apply_rules
+
+    config = site.config
+    every = list(site.archive.articles) + list(site.drafts)
+    facts = facts_of(
+        every,
+        site.loaded.bodies,
+        urlsplit(config.base_url).netloc,
+        config.allow_raw_html,
+        cache.directory if cache is not None else None,
+    )
+    # Without pages, the frame is the last build's: so are its pages.
+    pages = site.pages
+
+    def page_paths():
+        return last_page_paths if pages is None else (p.path for p in pages)
+
+    subject = Subject(site, site.archive.articles, facts, files, page_paths,
+                      dt.datetime.now(dt.UTC))  # fmt: skip
+    return apply_rules(subject, build=True)
+
+
+_WARNINGS_FILE = "warnings.pickle"
+
+
+def remember_warnings(cache: BuildCache, target: str, warnings: tuple[Problem, ...]) -> None:
+    """Keep a build's warnings, so a build that finds nothing changed shows them again."""
+    import pickle
+
+    file = cache.directory / _WARNINGS_FILE
+    kept = _read_warnings(file)
+    if kept.get(target, ()) == warnings:
+        return
+    kept[target] = warnings
+    tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, file)
+
+
+def last_warnings(cache: BuildCache | None, target: str) -> tuple[Problem, ...]:
+    if cache is None:
+        return ()
+    return _read_warnings(cache.directory / _WARNINGS_FILE).get(target, ())
+
+
+def _read_warnings(file: Path) -> dict[str, tuple[Problem, ...]]:
+    import pickle
+
+    try:
+        kept = pickle.loads(file.read_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
 
 
 def _produce_pages(site, previous, renderer, environment, transaction, progress, nice):

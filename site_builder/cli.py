@@ -15,7 +15,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="site-builder", description="Build a static site from a news archive."
     )
     parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # Not `required`: without a command the whole help is more use than argparse's one line.
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.register(commands)
     return parser
@@ -24,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 from site_builder.problems import ContentErrors
 
@@ -47,3 +48,30 @@ def report_problems(errors: ContentErrors, stream=None) -> None:
     files = len({p.file for p in errors.problems})
     print(f"{n} error{'s' * (n != 1)} in {files} file{'s' * (files != 1)}; "
           "nothing was written", file=stream)  # fmt: skip
+
+
+def site_root_problem(root: Path) -> str | None:
+    """Why `root` (the `--root` of a command) is not a site root, or None when it is one."""
+    if not root.exists():
+        return f"--root {root}: no such folder"
+    if not root.is_dir():
+        return f"--root {root}: not a folder"
+    if not (root / "content").is_dir():
+        return (f"{root} has no content/ folder: is it a site root? Articles live in "
+                f"{root / 'content'}/ (`site-builder init` starts a new site)")  # fmt: skip
+    return None
+
+
+def refuse_site_root(root: Path, stream=None) -> bool:
+    """Print why `root` is not a site root and return True; False when it is one."""
+    problem = site_root_problem(root)
+    if problem is not None:
+        print(f"error: {problem}", file=stream or sys.stderr)
+    return problem is not None
+
+
+def report_warnings(warnings, stream=None) -> None:
+    """`warning: file:line: [field] message`, one a line (warnings never fail a command)."""
+    stream = stream or sys.stderr
+    for problem in warnings:
+        print(f"warning: {problem}", file=stream)

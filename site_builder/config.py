@@ -56,20 +56,8 @@ def _known() -> dict[str, type]:
 
 def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
     """Read `root/site.yaml` (optional) and validate it; `base_url` overrides the file."""
-    from site_builder.frontmatter import FrontMatterError, read_yaml
-    from site_builder.textfile import NotUTF8, decode_text
-
-    path = root / CONFIG_FILE
-    values: dict = {}
+    values = _read_settings(root)
     problems: list[Problem] = []
-    if path.exists():
-        try:
-            loaded = read_yaml(decode_text(path.read_bytes())).data or {}
-        except (NotUTF8, FrontMatterError) as exc:
-            raise ContentErrors([Problem(CONFIG_FILE, exc.line, None, str(exc))]) from None
-        if not isinstance(loaded, dict):
-            raise ContentErrors([Problem(CONFIG_FILE, 1, None, "expected a mapping of settings")])
-        values = loaded
     known = _known()
     config = SiteConfig()
     for key, value in values.items():
@@ -92,6 +80,64 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
     if problems:
         raise ContentErrors(problems)
     return config
+
+
+def _read_settings(root: Path) -> dict:
+    """The mapping `root/site.yaml` holds (empty without the file), unvalidated."""
+    from site_builder.frontmatter import FrontMatterError, read_yaml
+    from site_builder.textfile import NotUTF8, decode_text
+
+    path = root / CONFIG_FILE
+    if not path.exists():
+        return {}
+    try:
+        loaded = read_yaml(decode_text(path.read_bytes())).data or {}
+    except (NotUTF8, FrontMatterError) as exc:
+        raise ContentErrors([Problem(CONFIG_FILE, exc.line, None, str(exc))]) from None
+    if not isinstance(loaded, dict):
+        raise ContentErrors([Problem(CONFIG_FILE, 1, None, "expected a mapping of settings")])
+    return loaded
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """`localhost`, `127.x.x.x`, `::1` (and the unspecified `0.0.0.0`): an address that only
+    this machine reaches."""
+    import ipaddress
+
+    if not host:
+        return False
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+# Where the public address ends up: what a reader or a crawler follows from another machine.
+ADDRESS_USERS = "feeds, the sitemap, robots.txt and canonical links"
+
+
+def base_url_warning(root: Path, base_url: str | None = None) -> Problem | None:
+    """A warning when the public address of the site is missing or only reaches this machine:
+    every absolute URL the build writes would then lead nowhere once published. `base_url`
+    is the command line's `--base-url`. Raises ContentErrors when the settings are broken."""
+    config = load_config(root, base_url)
+    if not is_loopback_host(urlsplit(config.base_url).hostname):
+        return None
+    if base_url is not None or "base_url" in _read_settings(root):
+        where = "--base-url" if base_url is not None else CONFIG_FILE
+        why = f"base_url {config.base_url} is a loopback address (only this machine reaches it)"
+    else:
+        where, why = CONFIG_FILE, "no base_url is set"
+    return Problem(
+        where, None, "base_url",
+        f"{why}: {ADDRESS_USERS} point at {config.base_url}; set the public address with "
+        "`base_url: https://example.org/` in site.yaml or `--base-url https://example.org/`",
+        "warning",
+    )  # fmt: skip
 
 
 def _check(key: str, value: object) -> tuple[object] | Problem:

@@ -2,25 +2,29 @@
 
 - `PreviewBuild` builds the site, drafts included, into the build cache (`.cache/preview/`), never
   into `output/`. A build that fails keeps the last good pages and records its problems.
-- `PreviewServer` serves those pages on 127.0.0.1 only. Into every HTML response (not into the
-  files) it injects a small script that listens to `/__preview/events` (Server-Sent Events):
-  a new build version reloads the page, problems show as an overlay with file, line and
-  message, and an empty list of problems removes it.
+- `PreviewServer` serves those pages on 127.0.0.1 (or the address of `serve --host`, to look
+  at them from a phone). Into every HTML response (not into the files) it injects a small
+  script that listens to `/__preview/events` (Server-Sent Events): a new build version reloads
+  the page, problems show as an overlay with file, line and message (errors: the last good
+  pages stay; warnings: the pages are up to date), and an empty list of problems removes it.
 - Requests are confined to the preview folder: `..` segments (plain or percent-encoded),
   backslashes, NUL bytes, absolute-form targets and symlinks leading outside are refused, and
-  only `Host: 127.0.0.1` / `localhost` is answered (no DNS rebinding).
+  only a Host header naming the served address is answered: `127.0.0.1`, `localhost`, the
+  `--host` given, or the address the request came in on (no DNS rebinding).
 """
 
 from __future__ import annotations
 
 import contextlib
 import html
+import ipaddress
 import json
 import mimetypes
 import os
 import re
 import secrets
 import shutil
+import socket
 import sys
 import threading
 import traceback
@@ -44,6 +48,7 @@ CLIENT_JS = """\
   const version = document.currentScript.dataset.version;
   const OVERLAY = "__OVERLAY_ID__";
   function show(problems) {
+    const failed = problems.some((p) => p.severity === "error");
     let box = document.getElementById(OVERLAY);
     if (!problems.length) {
       if (box) box.remove();
@@ -55,26 +60,36 @@ CLIENT_JS = """\
       box.setAttribute("role", "alert");
       Object.assign(box.style, {
         position: "fixed", inset: "0 0 auto 0", maxHeight: "60vh", overflow: "auto",
-        zIndex: "2147483647", margin: "0", padding: "1em 1.5em", background: "#fff1f0",
-        color: "#5c0000", borderBottom: "4px solid #c00", font: "14px/1.5 monospace",
-        boxShadow: "0 4px 16px rgba(0,0,0,.3)",
+        zIndex: "2147483647", margin: "0", padding: "1em 1.5em",
+        font: "14px/1.5 monospace", boxShadow: "0 4px 16px rgba(0,0,0,.3)",
       });
       document.body.append(box);
     }
+    Object.assign(box.style, failed
+      ? { background: "#fff1f0", color: "#5c0000", borderBottom: "4px solid #c00" }
+      : { background: "#fffbe6", color: "#4d3800", borderBottom: "4px solid #b08800" });
+    box.dataset.severity = failed ? "error" : "warning";
     const title = document.createElement("p");
     title.style.fontWeight = "bold";
-    title.textContent = problems.length + (problems.length > 1 ? " problems" : " problem") +
-      " in the content: the last good pages stay served until it is fixed.";
+    const n = problems.length;
+    title.textContent = failed
+      ? n + (n > 1 ? " problems" : " problem") +
+        " in the content: the last good pages stay served until it is fixed."
+      : n + (n > 1 ? " warnings" : " warning") +
+        " about the content (the pages are up to date; a publishing build prints them too).";
     const list = document.createElement("ul");
     for (const p of problems) {
       const item = document.createElement("li");
       const where = document.createElement("strong");
       where.className = "where";
       where.textContent = p.line ? `${p.file}:${p.line}` : p.file;
+      const level = document.createElement("span");
+      level.className = "severity";
+      level.textContent = ` ${p.severity}:`;
       const what = document.createElement("span");
       what.className = "message";
       what.textContent = (p.field ? ` [${p.field}] ` : " ") + p.message;
-      item.append(where, what);
+      item.append(where, level, what);
       list.append(item);
     }
     box.replaceChildren(title, list);
@@ -100,12 +115,18 @@ class PreviewState:
 
     generation: int
     version: str
-    problems: tuple[Problem, ...]
+    problems: tuple[Problem, ...]  # errors (the build failed) or the last build's warnings
     built: bool  # whether a build ever succeeded (there are pages to serve)
 
     def event(self) -> str:
         problems = [
-            {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+            {
+                "file": p.file,
+                "line": p.line,
+                "field": p.field,
+                "message": p.message,
+                "severity": p.severity,
+            }
             for p in self.problems
         ]
         return json.dumps({"version": self.version, "problems": problems}, ensure_ascii=False)
@@ -143,13 +164,17 @@ class PreviewBuild:
             report = summary.report
             changed = bool(report.written or report.removed) or not self.state.built
             print(f"rebuilt: {summary.line()}", file=self.log, flush=True)
+            for warning in summary.warnings:
+                print(f"  warning: {warning}", file=self.log, flush=True)
+            problems = summary.warnings
         except ContentErrors as errors:
             problems = errors.problems
         except Exception as exc:  # a template error must not stop the preview
             problems = (_problem_of(exc, self.root),)
             if problems[0].file == "build":
                 traceback.print_exc(file=self.log)
-        if problems:
+        failed = any(p.severity == "error" for p in problems)
+        if failed:
             n = len(problems)
             kept = "still serving the last good pages" if self.state.built else "nothing to serve"
             print(f"{n} problem{'s' * (n != 1)}; {kept} until fixed:", file=self.log, flush=True)
@@ -163,7 +188,7 @@ class PreviewBuild:
                 old.generation + 1,
                 f"{self._token}-{self._builds}",
                 problems,
-                old.built or (not problems),
+                old.built or not failed,
             )
             self._lock.notify_all()
             return self._state
@@ -201,15 +226,45 @@ def _problem_of(exc: Exception, root: Path) -> Problem:
     return Problem("build", None, None, f"{type(exc).__name__}: {exc}")
 
 
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach `host` (`localhost`, 127.x.x.x, `::1`)."""
+    from site_builder.config import is_loopback_host
+
+    return is_loopback_host(host) and not _is_wildcard(host)
+
+
+def _is_wildcard(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        return False
+
+
+def host_of(header: str) -> str:
+    """The host name of a Host header, without its port and brackets, lowercased."""
+    header = header.strip().lower()
+    if header.startswith("["):  # [::1]:8000
+        return header[1:].partition("]")[0]
+    if header.count(":") == 1:
+        return header.partition(":")[0]
+    return header.rstrip(".")
+
+
 class PreviewServer(ThreadingHTTPServer):
-    """An HTTP server on 127.0.0.1 serving `build.pages` with the live-reload script."""
+    """An HTTP server on `host` (127.0.0.1 unless told) serving `build.pages` with the
+    live-reload script."""
 
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port: int, build: PreviewBuild):
+    def __init__(self, port: int, build: PreviewBuild, host: str = HOST):
         self.build = build
-        super().__init__((HOST, port), PreviewHandler)
+        self.host = host.strip("[]")
+        if ":" in self.host:
+            self.address_family = socket.AF_INET6
+        # Host headers answered besides the address a request arrives on.
+        self.host_names = frozenset({HOST, "localhost", self.host.lower()})
+        super().__init__((self.host, port), PreviewHandler)
 
     @property
     def port(self) -> int:
@@ -217,7 +272,16 @@ class PreviewServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}/"
+        """The address to open on this machine (a wildcard host is reached on loopback)."""
+        if _is_wildcard(self.host):
+            return f"http://{HOST}:{self.port}/"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
+
+    @property
+    def public(self) -> bool:
+        """Whether other machines may reach this server."""
+        return not is_loopback(self.host)
 
 
 _UNSAFE_RAW = re.compile(r"\\|%5c|%00", re.IGNORECASE)
@@ -238,8 +302,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._answer(head=True)
 
     def _answer(self, head: bool) -> None:
-        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
-        if host not in {"127.0.0.1", "localhost"}:
+        host = host_of(self.headers.get("Host") or "")
+        arrived_on = self.connection.getsockname()[0].lower()
+        if host not in self.server.host_names and host != arrived_on.removeprefix("::ffff:"):
             return self._plain(HTTPStatus.BAD_REQUEST, "unexpected Host header", head)
         target = self.path
         if not target.startswith("/") or target.startswith("//"):

@@ -8,7 +8,12 @@ import os
 import sys
 from pathlib import Path
 
-from site_builder.cli_output import TerminalProgress, report_problems
+from site_builder.cli_output import (
+    TerminalProgress,
+    refuse_site_root,
+    report_problems,
+    report_warnings,
+)
 from site_builder.problems import ContentErrors
 
 
@@ -33,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
     from site_builder.write import OutputNotWritten, UnsafeOutput
 
     root = Path(args.root)
+    if refuse_site_root(root):
+        return 2
     progress = TerminalProgress()
     try:
         summary = build_site(
@@ -54,9 +61,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     progress.finish()
+    report_warnings(summary.warnings)
     if args.report:
         write_report(Path(args.report), summary.report)
-    print(summary.line())
+    print(summary.line(), flush=True)
+    from site_builder.config import base_url_warning
+
+    address = base_url_warning(root, args.base_url)  # last: the one thing to do before publishing
+    if address is not None:
+        report_warnings([address])
     return 0
 
 

@@ -23,8 +23,11 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from site_builder.checks import check_site, report_lines
+    from site_builder.cli_output import refuse_site_root
 
     root = Path(args.root)
+    if refuse_site_root(root):
+        return 2
     report = check_site(root)
     # GitHub resolves annotation paths against the workspace (the repository checkout).
     workspace = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd())

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from site_builder.cli_output import report_problems
+from site_builder.cli_output import refuse_site_root, report_problems
 from site_builder.problems import ContentErrors
 
 
@@ -39,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
     from site_builder.load import load_registry
 
     root = Path(args.root)
+    if refuse_site_root(root):
+        return 2
     try:
         config = load_config(root)
     except ContentErrors as errors:

@@ -33,6 +33,7 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from site_builder import urls
+    from site_builder.cli_output import refuse_site_root
     from site_builder.config import load_config
     from site_builder.search.excerpt import mark
     from site_builder.search.folders import cache_folder
@@ -40,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
     from site_builder.search.searcher import search
 
     root = Path(args.root)
+    if refuse_site_root(root):
+        return 2
     try:
         config = load_config(root)
     except ContentErrors as errors:

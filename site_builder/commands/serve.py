@@ -20,7 +20,14 @@ def register(commands) -> None:
         "Content errors show in the browser while the last good pages stay served.",
     )
     serve.add_argument("--root", default=".", help="site root (holds site.yaml and content/)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free)")
+    serve.add_argument(
+        "--port", type=port_number, default=8000, help="port (default 8000; 0: any free)"
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", metavar="ADDR",
+        help="address to listen on (default 127.0.0.1, this machine only); 0.0.0.0 or this "
+        "machine's network address lets a phone on the same network look at the preview",
+    )  # fmt: skip
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     serve.add_argument(
         "--poll", action="store_true",
@@ -29,15 +36,28 @@ def register(commands) -> None:
     serve.set_defaults(func=run)
 
 
+def port_number(text: str) -> int:
+    """A TCP port for argparse: 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"{port} is not a port number: use 1 to 65535 (0: any free port)"
+        )
+    return port
+
+
 def run(args: argparse.Namespace) -> int:
+    from site_builder.cli_output import refuse_site_root
     from site_builder.config import SiteConfig, load_config
     from site_builder.preview import PreviewBuild, PreviewServer, port_in_use, prepare_pages_folder
     from site_builder.problems import ContentErrors
     from site_builder.watch import WATCHED, SourceWatcher
 
     root = Path(args.root)
-    if not (root / "content").is_dir():
-        print(f"error: {root / 'content'} does not exist: is {root} a site root?", file=sys.stderr)
+    if refuse_site_root(root):
         return 2
     try:
         cache_dir = load_config(root).cache_dir
@@ -47,17 +67,27 @@ def run(args: argparse.Namespace) -> int:
     prepare_pages_folder(pages)
 
     build = PreviewBuild(root, pages, base_url="http://127.0.0.1/")
+    host = args.host
     try:
-        server = PreviewServer(args.port, build)
+        server = PreviewServer(args.port, build, host)
     except OSError as exc:
         if port_in_use(exc):
-            print(f"error: port {args.port} on 127.0.0.1 is already in use: stop the other "
+            print(f"error: port {args.port} on {host} is already in use: stop the other "
                   "server or pick another port with --port N (--port 0 takes any free one)",
                   file=sys.stderr)  # fmt: skip
         else:
-            print(f"error: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
+            why = exc.strerror or str(exc)
+            print(f"error: cannot listen on {host} port {args.port}: {why}", file=sys.stderr)
+        return 2
+    except (OverflowError, ValueError) as exc:  # what the socket library says of odd hosts
+        print(f"error: cannot listen on {host} port {args.port}: {exc}", file=sys.stderr)
         return 2
     build.base_url = server.url
+    if server.public:
+        print(f"warning: --host {host}: other machines on the network can reach this preview, "
+              "drafts included; the pages' links stay relative, so open "
+              f"http://<this machine's address>:{server.port}/ from the other device",
+              file=sys.stderr, flush=True)  # fmt: skip
 
     stop = threading.Event()
     watcher = SourceWatcher(root, lambda _paths: build.rebuild(), poll=args.poll)

@@ -28,12 +28,12 @@ from site_builder import urls
 from site_builder.authoring import PLACEHOLDER
 from site_builder.build import SitePlan, plan_site
 from site_builder.frontmatter import FrontMatterError, split_front_matter
-from site_builder.inputs import templates_dir
+from site_builder.inputs import template_folders
 from site_builder.model import Article
 from site_builder.plan import plan_feeds
 from site_builder.problems import ContentErrors, Problem
 from site_builder.registry import REGISTRY_FILE
-from site_builder.render import collect_assets
+from site_builder.render import Renderer, collect_assets, sample_pages, template_problems
 from site_builder.slugs import slugify
 from site_builder.textfile import NotUTF8, decode_text, normal_line_ends
 
@@ -80,6 +80,7 @@ def check_site(root: Path, now: dt.datetime | None = None) -> CheckReport:
     problems += check_source_names(site, sources)
     problems += check_dates(site, sources, now or dt.datetime.now(dt.UTC))
     problems += check_placeholders(site, sources)
+    problems += check_templates(site)
     files = len(sources.files) + (1 if (root / REGISTRY_FILE).exists() else 0)
     return CheckReport(sort_problems(problems), files)
 
@@ -157,7 +158,7 @@ def check_links(site: SitePlan, sources: _Sources) -> list[Problem]:
     by_page = {urls.article_path(a): a for a in articles.values()}
     outputs = {urls.file_of(p.path) for p in site.pages}
     outputs |= {feed.path for feed in plan_feeds(site.archive, config)}
-    outputs |= {asset.path for asset in collect_assets(templates_dir(site.root))}
+    outputs |= {asset.path for asset in collect_assets(template_folders(site.root))}
     outputs |= {"sitemap.xml", "robots.txt"}
     base = urlsplit(config.base_url)
     problems: list[Problem] = []
@@ -370,6 +371,16 @@ def check_placeholders(site: SitePlan, sources: _Sources) -> list[Problem]:
                         WARNING if article.draft else ERROR)
             )  # fmt: skip
     return problems
+
+
+def check_templates(site: SitePlan) -> list[Problem]:
+    """Errors in the templates, as a build would meet them: every template compiled, and a
+    page of each kind rendered (not the whole site)."""
+    folders = template_folders(site.root)
+    renderer = Renderer(folders, site.config, collect_assets(folders), site.root)
+    pages = site.pages or []
+    plans = [pages[i].plan() for i in sample_pages(page.path for page in pages)]
+    return template_problems(renderer, plans, site.loaded.bodies.get_path)
 
 
 def escape_data(text: str) -> str:

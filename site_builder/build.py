@@ -26,7 +26,7 @@ from site_builder.cache import (
 )
 from site_builder.config import SiteConfig, load_config
 from site_builder.fingerprint import digest
-from site_builder.inputs import content_stats, templates_dir
+from site_builder.inputs import content_stats, template_folders
 from site_builder.problems import ContentErrors, Problem
 from site_builder.write import OutputTransaction, WriteReport, check_output_location
 
@@ -207,18 +207,20 @@ class _Signatures:
 
 
 def _input_signature(
-    root: Path, config: SiteConfig, drafts: bool, template_root: Path
+    root: Path, config: SiteConfig, drafts: bool, folders: tuple[Path, ...]
 ) -> _Signatures:
     # By absolute paths: `--root .` and `--root /path/to/site` name the same inputs (else the
     # frame would change between the two, and every page be keyed again).
-    root, template_root = root.resolve(), template_root.resolve()
+    root, folders = root.resolve(), tuple(f.resolve() for f in folders)
     content = content_stats(root)
-    stats: list[object] = [code_digest(), config, drafts, str(template_root)]
+    stats: list[object] = [code_digest(), config, drafts, tuple(map(str, folders))]
     for path in [root / "site.yaml", root / "content" / "companies.yaml"]:
         stats.append(_stat_of(path))
     stats.append(os.environ.get("SOURCE_DATE_EPOCH"))
     search = digest(*stats, sorted(content.items()))
-    templates = tuple(map(_stat_of, sorted(p for p in template_root.rglob("*") if p.is_file())))
+    # The site's templates and the defaults: an override may extend the default it replaces.
+    files = [p for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()]
+    templates = tuple(map(_stat_of, files))
     return _Signatures(digest(search, *templates), search, content, digest(*stats, templates))
 
 
@@ -257,8 +259,8 @@ def build_site(
 
 
 def _build(root, output, base_url, drafts, progress, cache, config, started) -> BuildSummary:
-    template_root = templates_dir(root)
-    signatures = _input_signature(root, config, drafts, template_root)
+    folders = template_folders(root)
+    signatures = _input_signature(root, config, drafts, folders)
     signature, content = signatures.everything, signatures.content
     target = str(output.resolve())
     state = cache.state if cache is not None else CacheState()
@@ -328,8 +330,8 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     archive = site.archive
     search = jobs[0]
     try:
-        assets = collect_assets(template_root)
-        renderer = Renderer(template_root, config, assets)
+        assets = collect_assets(folders)
+        renderer = Renderer(folders, config, assets, root)
         if cache is not None:
             _reuse_compiled_templates(renderer, cache)
         environment = digest(code_digest(), config, renderer.template_sources(), assets)

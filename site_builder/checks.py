@@ -70,10 +70,24 @@ def check_site(root: Path, now: dt.datetime | None = None) -> CheckReport:
     subject = Subject(site, articles, facts, set(files), lambda: (p.path for p in pages),
                       now or dt.datetime.now(dt.UTC))  # fmt: skip
     problems = list(site.problems) + apply_rules(subject, build=False)
+    problems += check_templates(site)
     if address is not None:
         problems.append(address)
     count = len(files) + (1 if (root / REGISTRY_FILE).exists() else 0)
     return CheckReport(sort_problems(problems), count)
+
+
+def check_templates(site) -> list[Problem]:
+    """Errors in the templates, as a build would meet them: every template compiled, and a
+    page of each kind rendered (not the whole site)."""
+    from site_builder.inputs import template_folders
+    from site_builder.render import Renderer, collect_assets, sample_pages, template_problems
+
+    folders = template_folders(site.root)
+    renderer = Renderer(folders, site.config, collect_assets(folders), site.root)
+    pages = site.pages or []
+    plans = [pages[i].plan() for i in sample_pages(page.path for page in pages)]
+    return template_problems(renderer, plans, site.loaded.bodies.get_path)
 
 
 def _netloc(url: str) -> str:

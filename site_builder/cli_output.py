@@ -58,7 +58,7 @@ def site_root_problem(root: Path) -> str | None:
         return f"--root {root}: not a folder"
     if not (root / "content").is_dir():
         return (f"{root} has no content/ folder: is it a site root? Articles live in "
-                f"{root / 'content'}/ (`site-builder init` starts a new site)")  # fmt: skip
+                f"{root / 'content'}/")  # fmt: skip
     return None
 
 

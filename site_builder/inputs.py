@@ -1,5 +1,6 @@
-"""Where a site's inputs are, and their stats: what a build looks at first. A build with
-nothing changed stops there, before it imports the rest of the pipeline."""
+"""Where a site's inputs are (content files, templates), and their stats: what a build looks
+at first. A build with nothing changed stops there, before it imports the rest of the
+pipeline."""
 
 from __future__ import annotations
 
@@ -37,6 +38,11 @@ def default_templates_dir() -> Path:
     return Path(__file__).resolve().parent / "templates"
 
 
-def templates_dir(root: Path) -> Path:
+def template_folders(root: Path) -> tuple[Path, ...]:
+    """Where templates and static files are looked up, first match first: the site's own
+    `templates/` (which need hold only what it changes), then the defaults."""
+    default = default_templates_dir()
     own = root / "templates"
-    return own if own.is_dir() else default_templates_dir()
+    if own.is_dir() and own.resolve() != default.resolve():
+        return (own, default)
+    return (default,)

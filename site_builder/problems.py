@@ -30,3 +30,7 @@ class ContentErrors(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+    def __reduce__(self):
+        # Raised in a render worker, the problems must reach the build as they were.
+        return (type(self), (self.problems,))

@@ -1,10 +1,12 @@
 """Render page plans to bytes with Jinja2 (autoescape on). Pure: the same plan gives the same
-bytes. Templates come from the site's `templates/` folder or the package's defaults.
+bytes. Templates and static files come from the site's `templates/` folder, and every one it
+lacks from the package's defaults (see `templating`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -14,9 +16,19 @@ from site_builder.config import SiteConfig
 from site_builder.i18n import words
 from site_builder.markup import RenderedBody, rewrite_markdown_links
 from site_builder.plan import PagePlan
+from site_builder.problems import ContentErrors, Problem
+from site_builder.templating import (
+    DEFAULT_PREFIX,
+    STATIC_DIR,
+    as_folders,
+    template_files,
+    template_loader,
+    template_problem,
+)
 from site_builder.typography import typeset_html
 
-STATIC_DIR = "static"
+# A site's own style sheet: every page links it after the default one.
+SITE_CSS = "site.css"
 
 
 @dataclass(frozen=True)
@@ -28,17 +40,23 @@ class Asset:
     data: bytes
 
 
-def collect_assets(template_root: Path) -> tuple[Asset, ...]:
-    static = template_root / STATIC_DIR
+def collect_assets(templates: Path | Sequence[Path]) -> tuple[Asset, ...]:
+    """The static files of the template folders: a site's `templates/static/` adds files to
+    the defaults' and replaces those of the same name."""
+    found: dict[str, Path] = {}
+    for folder in reversed(as_folders(templates)):
+        static = folder / STATIC_DIR
+        if static.is_dir():
+            for file in static.rglob("*"):
+                if file.is_file():
+                    found[file.relative_to(static).as_posix()] = file
     assets = []
-    if static.is_dir():
-        for file in sorted(p for p in static.rglob("*") if p.is_file()):
-            rel = file.relative_to(static).as_posix()
-            data = file.read_bytes()
-            digest = hashlib.sha256(data).hexdigest()[:10]
-            stem, dot, ext = rel.rpartition(".")
-            name = f"{stem}.{digest}.{ext}" if dot else f"{rel}.{digest}"
-            assets.append(Asset(rel, urls.ASSETS + name, data))
+    for rel, file in sorted(found.items()):
+        data = file.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        stem, dot, ext = rel.rpartition(".")
+        name = f"{stem}.{digest}.{ext}" if dot else f"{rel}.{digest}"
+        assets.append(Asset(rel, urls.ASSETS + name, data))
     return tuple(assets)
 
 
@@ -67,11 +85,20 @@ def _template_class():
 
 
 class Renderer:
-    """One Jinja2 environment for the whole build."""
+    """One Jinja2 environment for the whole build. `templates` are the template folders, the
+    site's own first (see `inputs.template_folders`); problems name files relative to
+    `root`."""
 
-    def __init__(self, template_root: Path, config: SiteConfig, assets: tuple[Asset, ...]):
-        self.template_root = template_root
+    def __init__(
+        self,
+        templates: Path | Sequence[Path],
+        config: SiteConfig,
+        assets: tuple[Asset, ...],
+        root: Path | None = None,
+    ):
+        self.folders = as_folders(templates)
         self.config = config
+        self.root = root
         self.links = urls.Links(config)
         self.asset_urls = {a.source: self.links.url(a.path) for a in assets}
 
@@ -80,7 +107,7 @@ class Renderer:
         import jinja2
 
         env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(self.template_root)),
+            loader=template_loader(self.folders),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -90,6 +117,16 @@ class Renderer:
             auto_reload=False,
         )
         env.template_class = _template_class()
+
+        def asset(name: str) -> str:
+            found = self.asset_urls.get(name)
+            if found is None:
+                raise jinja2.TemplateRuntimeError(
+                    f"asset({name!r}): no file {STATIC_DIR}/{name} in templates/ nor among "
+                    "the default static files"
+                )
+            return found
+
         env.globals.update(
             site={
                 "title": self.config.title,
@@ -104,22 +141,77 @@ class Renderer:
                 "base_path": self.links.base_path,
             },
             t=words(self.config.language),
-            asset=self.asset_urls.__getitem__,
+            asset=asset,
+            site_css=self.asset_urls.get(SITE_CSS),
         )
         return env
 
     def template_sources(self) -> dict[str, str]:
-        """Template name → hash of its source, to fingerprint pages by what they use."""
+        """Template name → hash of its source, to fingerprint pages by what they use: the
+        site's own and the defaults, since an override may extend the default it replaces."""
         out = {}
-        for file in sorted(self.template_root.glob("*.html")):
-            out[file.name] = hashlib.sha256(file.read_bytes()).hexdigest()
+        last = len(self.folders) - 1
+        for index, name, path in template_files(self.folders):
+            key = f"{DEFAULT_PREFIX}/{name}" if index == last else name
+            out[key] = hashlib.sha256(path.read_bytes()).hexdigest()
         return out
 
     def render(self, plan: PagePlan, body: RenderedBody | None = None) -> bytes:
-        template = self.env.get_template(plan.template)
-        body_html = body.html if body is not None else ""
-        if plan.context.get("body_links"):
-            body_html = rewrite_markdown_links(body_html, dict(plan.context["body_links"]))
-        html = template.render(title=plan.title, path=plan.path, body=body_html, **plan.context)
+        """The page's bytes. A template error raises ContentErrors naming the template's file
+        and line."""
+        try:
+            template = self.env.get_template(plan.template)
+            body_html = body.html if body is not None else ""
+            if plan.context.get("body_links"):
+                body_html = rewrite_markdown_links(body_html, dict(plan.context["body_links"]))
+            html = template.render(title=plan.title, path=plan.path, body=body_html, **plan.context)
+        except Exception as exc:
+            problem = template_problem(exc, plan.template, self.root)
+            if problem is None:
+                raise
+            raise ContentErrors([problem]) from None
         # French or English typography on every text node, by the language around it.
         return typeset_html(html, self.config.language).encode("utf-8")
+
+    def compile_problems(self) -> list[Problem]:
+        """Every template of the site and of the defaults compiled: the syntax errors and
+        unknown filters, found without rendering a page."""
+        problems = []
+        last = len(self.folders) - 1
+        for index, name, _ in template_files(self.folders):
+            try:
+                self.env.get_template(f"{DEFAULT_PREFIX}/{name}" if index == last else name)
+            except Exception as exc:
+                problem = template_problem(exc, name, self.root)
+                if problem is None:
+                    raise
+                problems.append(problem)
+        return problems
+
+
+def template_problems(
+    renderer: Renderer, plans: Iterable[PagePlan], bodies: Callable[[str], RenderedBody]
+) -> list[Problem]:
+    """What `check` reports of the templates: every template compiled, and `plans` (a page of
+    each kind) rendered, which finds undefined variables and missing includes too."""
+    problems = renderer.compile_problems()
+    for plan in plans:
+        try:
+            renderer.render(plan, bodies(plan.body_of) if plan.body_of else None)
+        except ContentErrors as errors:
+            problems.extend(errors.problems)
+    return list(dict.fromkeys(problems))
+
+
+def sample_pages(paths: Iterable[str]) -> list[int]:
+    """The index of the first page of each kind among page `paths` (the front page, an article,
+    a company, a company's second page, a month…): what `check` renders to try the
+    templates without rendering the whole site."""
+    seen: dict[tuple[str, ...], int] = {}
+    for index, path in enumerate(paths):
+        parts = [p for p in path.split("/") if p]
+        shape = tuple(
+            "N" if p.isdigit() else p if i == 0 or p == "page" else "x" for i, p in enumerate(parts)
+        )
+        seen.setdefault(shape, index)
+    return sorted(seen.values())

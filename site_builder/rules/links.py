@@ -31,14 +31,14 @@ def check_links(subject: Subject) -> list[Problem]:
     @cache
     def outputs() -> frozenset[str]:
         """Every file the site writes (only asked for links to pages that are not articles)."""
-        from site_builder.inputs import templates_dir
+        from site_builder.inputs import template_folders
         from site_builder.plan import plan_feeds
         from site_builder.render import collect_assets
 
         site = subject.site
         found = {urls.file_of(path) for path in subject.page_paths()}
         found |= {feed.path for feed in plan_feeds(site.archive, config)}
-        found |= {asset.path for asset in collect_assets(templates_dir(site.root))}
+        found |= {asset.path for asset in collect_assets(template_folders(site.root))}
         found |= {"sitemap.xml", "robots.txt"}
         return frozenset(found)
 

@@ -18,7 +18,23 @@ CONSTRAINTS="$ROOT/constraints.txt"
 
 log() { printf '[install] %s\n' "$*" >&2; }
 
+# Distributions that install the same `whoosh` package as whoosh3: two of them in one
+# environment overwrite each other's files, and removing one later breaks the other.
+OTHER_WHOOSHES=(Whoosh whoosh-reloaded)
+
+remove_other_whooshes() {
+    local dist
+    for dist in "${OTHER_WHOOSHES[@]}"; do
+        if "$PYTHON" -m pip show --disable-pip-version-check "$dist" >/dev/null 2>&1; then
+            log "pip uninstall $dist (site-builder uses whoosh3, which provides the same package)"
+            "$PYTHON" -m pip uninstall --quiet --yes --disable-pip-version-check \
+                --root-user-action=ignore "$dist"
+        fi
+    done
+}
+
 install_python() {
+    remove_other_whooshes
     log "pip install -e '.[test]' (constraints.txt)"
     # PIP_CONSTRAINT (not only -c) so the isolated build environment of the editable install
     # gets the pinned setuptools/wheel too.
@@ -38,7 +54,7 @@ update_constraints() (
     log "resolving in a throwaway venv: $venv"
     "$PYTHON" -m venv "$venv"
     (cd "$ROOT" && "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-        -e '.[test]' 'setuptools>=68' wheel)
+        -e '.[test]' 'setuptools>=77')
     {
         echo "# Exact versions of every Python package CI installs (pip install -e '.[test]',"
         echo "# its transitive dependencies and the build backend). Regenerate with:"

@@ -27,7 +27,7 @@ from site_builder.cache import (
 from site_builder.config import SiteConfig, load_config
 from site_builder.fingerprint import digest
 from site_builder.inputs import content_stats, template_folders
-from site_builder.problems import ContentErrors, Problem
+from site_builder.problems import ContentErrors, Problem, problem_order
 from site_builder.write import OutputTransaction, WriteReport, check_output_location
 
 # The rest of the pipeline is imported where it is used: a build that finds nothing changed
@@ -159,8 +159,8 @@ def plan_site(
     if frame != reuse or problems or verifying():
         pages = page_entries(archive, config, planner=planner)
         problems += collisions(pages)
-    return SitePlan(root, config, loaded, archive, pages, tuple(sorted(problems)), planner, frame,
-                    left_out)  # fmt: skip
+    ordered = tuple(sorted(problems, key=problem_order))
+    return SitePlan(root, config, loaded, archive, pages, ordered, planner, frame, left_out)
 
 
 def _related(archive: Archive, cache: BuildCache | None) -> RelatedMap:
@@ -319,7 +319,8 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         errors = [p for p in judged if p.severity == "error"]
         if site.problems or errors:
             raise ContentErrors([*site.problems, *errors])
-        warnings = tuple(p for p in judged if p.severity != "error")
+        # In check's order: a file's warnings together, by line.
+        warnings = tuple(sorted((p for p in judged if p.severity != "error"), key=problem_order))
     except BaseException:
         transaction.abort()
         for job in jobs:

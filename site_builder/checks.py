@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.problems import ContentErrors, Problem
+from site_builder.problems import ContentErrors, Problem, problem_order
 from site_builder.registry import REGISTRY_FILE
 from site_builder.rules import ERROR, WARNING
 
@@ -43,9 +43,7 @@ class CheckReport:
 def sort_problems(problems: list[Problem]) -> tuple[Problem, ...]:
     """File, then line (unknown lines first), then field and message; duplicates dropped."""
     unique = dict.fromkeys(problems)
-    return tuple(
-        sorted(unique, key=lambda p: (p.file, p.line or 0, p.field or "", p.message, p.severity))
-    )
+    return tuple(sorted(unique, key=problem_order))
 
 
 def check_site(root: Path, now: dt.datetime | None = None) -> CheckReport:

@@ -36,7 +36,7 @@ from site_builder.markup import (
     shorten,
 )
 from site_builder.model import Article, SourceRef
-from site_builder.problems import Problem
+from site_builder.problems import Problem, problem_order
 from site_builder.registry import REGISTRY_FILE, CompanyRegistry, parse_registry
 from site_builder.slugs import is_valid_slug, slugify
 from site_builder.textfile import NotUTF8, decode_text
@@ -388,7 +388,7 @@ def load_site(
     return LoadResult(
         tuple(articles),
         registry,
-        tuple(sorted(problems)),
+        tuple(sorted(problems, key=problem_order)),
         BodyStore(keys, memory, cache.bodies_path if cache is not None else None),
         tuple(changed),
     )

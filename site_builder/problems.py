@@ -21,11 +21,18 @@ class Problem:
         return f"{place}:{what} {self.message}"
 
 
+def problem_order(problem: Problem) -> tuple:
+    """File, then line (unknown lines first), field, message and severity: a file's problems
+    may mix located and unlocated ones, which the dataclass's own order cannot compare."""
+    p = problem
+    return (p.file, p.line or 0, p.field or "", p.message, p.severity)
+
+
 class ContentErrors(Exception):
     """Raised when the content has errors: holds every problem found, not just the first."""
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
-        self.problems = tuple(sorted(problems))
+        self.problems = tuple(sorted(problems, key=problem_order))
         super().__init__(f"{len(self.problems)} content error(s)")
 
     def __str__(self) -> str:

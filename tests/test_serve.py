@@ -423,3 +423,24 @@ def test_watcher_falls_back_to_polling_when_the_native_observer_fails(tmp_path, 
 )  # fmt: skip
 def test_what_counts_as_a_source(tmp_path, path, watched):
     assert is_source(tmp_path, str(tmp_path / path)) is watched
+
+
+@pytest.mark.browser
+def test_a_warning_shows_in_the_overlay_while_the_page_is_up_to_date(preview, page):
+    from playwright.sync_api import expect
+
+    page.goto(preview.url + ARTICLE_URL)
+    expect(page.locator("article h1")).to_have_text("HPE supprime des postes")
+    # An empty body is worth a look but builds: the page reloads with it, and says why.
+    preview.write(ARTICLE, article("HPE supprime des postes", ""))
+    expect(page.locator("article")).not_to_contain_text("Première version", timeout=15_000)
+    overlay = page.locator(OVERLAY)
+    expect(overlay).to_be_visible(timeout=15_000)
+    expect(overlay).to_have_attribute("data-severity", "warning")
+    expect(overlay).to_contain_text("1 warning about the content (the pages are up to date")
+    expect(overlay.locator(".where")).to_have_text(ARTICLE)
+    expect(overlay.locator(".message")).to_contain_text("[body] the article has no text")
+    # Filled in: the warning goes.
+    preview.write(ARTICLE, article("HPE supprime des postes", "Du texte à nouveau."))
+    expect(page.locator("article .body")).to_contain_text("Du texte à nouveau", timeout=15_000)
+    expect(page.locator(OVERLAY)).to_have_count(0)

@@ -9,7 +9,7 @@
 #                annotations on the changed lines when run by GitHub Actions)
 #   2. build     site-builder build --base-url URL, with the build cache of DIR; --report FILE
 #                writes the files added, changed and removed (JSON)
-#   3. validate  scripts/validate-output.py: every link, anchor, asset, feed, sitemap entry and
+#   3. validate  site-builder validate: every link, anchor, asset, feed, sitemap entry and
 #                search file resolves as a plain static host serves OUTPUT under URL's path;
 #                --html-checker adds the Nu HTML checker (java + node_modules/vnu-jar, from
 #                `npm ci --ignore-scripts`)
@@ -71,16 +71,9 @@ fi
 end_section
 
 section "validate the output"
-# Parsed pages are remembered beside the build cache: unchanged pages are not parsed again.
-cache_dir="$("$PYTHON" -c '
-import sys
-from pathlib import Path
-from site_builder.config import load_config
-root = Path(sys.argv[1])
-print(root / load_config(root).cache_dir)
-' "$root")"
-"$PYTHON" "$HERE/validate-output.py" "$output" --base-url "$base_url" --format "$format" \
-    --cache "$cache_dir/validate-output.pickle"
+# Pages already read are remembered in the site's cache folder: unchanged pages are skipped.
+"$PYTHON" -m site_builder validate --root "$root" --output "$output" --base-url "$base_url" \
+    --format "$format"
 if [ "$html_checker" = 1 ]; then
     vnu="$(cd "$HERE/.." && pwd)/node_modules/vnu-jar/build/dist/vnu.jar"
     if ! command -v java >/dev/null 2>&1 || [ ! -f "$vnu" ]; then

@@ -285,15 +285,15 @@ def check_change_report(changes, before, after, old_path, new_path) -> None:
 
 def validate(output: Path, base_url: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "validate-output.py"), str(output),
-         "--base-url", base_url],
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "-m", "site_builder", "validate", "--root", str(output.parent),
+         "--output", str(output), "--base-url", base_url],
+        capture_output=True, text=True, timeout=120, check=False, cwd=output.parent,
     )  # fmt: skip
 
 
 def test_validation_finds_what_a_static_host_would_break(tmp_path):
-    """The validate step of ci-build.sh fails on broken links, anchors, prefixes and a 404 page
-    with location-relative links, naming the file."""
+    """`site-builder validate` (the validate step of ci-build.sh) fails on broken links,
+    anchors, prefixes and a 404 page with location-relative links, naming the file."""
     base = "https://example.org/archive/"
     site = tmp_path / "output"
     (site / "a").mkdir(parents=True)
@@ -344,7 +344,7 @@ def test_validation_finds_what_a_static_host_would_break(tmp_path):
     )
     result = validate(site, base)
     assert result.returncode == 0, result.stdout
-    assert result.stdout.startswith("output valid: 7 files: 3 pages")
+    assert result.stdout.startswith(f"output valid for {base}: 7 files: 3 pages")
 
 
 # -- hosting rules ---------------------------------------------------------------------------

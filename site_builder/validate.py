@@ -1,8 +1,6 @@
 """Validate a built site as a plain static host would serve it under its base URL.
 
-    python3 scripts/validate-output.py OUTPUT --base-url https://example.org/archive/
-
-Reads the files only (no server, standard library only), so it runs in CI right after the
+`site-builder validate` reads the files only (no server), so it runs in CI right after the
 build. A static host maps `BASE/a/b/` to `OUTPUT/a/b/index.html` and `BASE/x.css` to
 `OUTPUT/x.css`, and has no other rules; against that:
 
@@ -17,14 +15,10 @@ build. A static host maps `BASE/a/b/` to `OUTPUT/a/b/index.html` and `BASE/x.css
 - the static search index is readable: every `search/**/*.bin` is gzip, the shards and facets
   named by `search/meta.bin` exist, and every document's URL resolves;
 - `_headers` rules all start with the base path.
-
-Exits 1 and prints one line per problem (as GitHub annotations with `--format github`),
-else prints a one-line summary and exits 0.
 """
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import os
@@ -58,7 +52,6 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 REQUIRED = ("index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml")
 # Parsing pages in worker processes pays off past this many pages.
 PARALLEL_FROM = 400
-MAX_SHOWN = 200
 CACHE_FORMAT = 1
 
 
@@ -399,37 +392,3 @@ def validate(
         f"{feeds} feeds, {sitemaps} sitemaps, {search_files} search files"
     )
     return problems, summary
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("output", type=Path, help="the built site (output/)")
-    parser.add_argument("--base-url", required=True, help="the base URL the site was built for")
-    parser.add_argument("--format", choices=("text", "github"), default="text")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument(
-        "--cache", type=Path, help="remember parsed pages in FILE; unchanged pages are skipped"
-    )
-    args = parser.parse_args(argv)
-    if not args.output.is_dir():
-        print(f"error: {args.output} is not a folder", file=sys.stderr)
-        return 2
-    problems, summary = validate(args.output, args.base_url, args.jobs, args.cache)
-    for problem in problems[:MAX_SHOWN]:
-        if args.format == "github":
-            # Output files are not in the repository: a plain error annotation, no file=.
-            text = problem.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            print(f"::error title=Output validation::{text}")
-        else:
-            print(f"error: {problem}")
-    if len(problems) > MAX_SHOWN:
-        print(f"… and {len(problems) - MAX_SHOWN} more problems")
-    if problems:
-        print(f"output validation failed: {len(problems)} problems in {summary}", file=sys.stderr)
-        return 1
-    print(f"output valid: {summary}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -387,8 +387,20 @@ def validate(
     search_files = check_search(site, problems)
     check_headers(site, problems)
     problems = list(dict.fromkeys(problems))  # a page may repeat a link (canonical, og:url)
-    summary = (
-        f"{len(site.files)} files: {len(site.pages)} pages, {links} links to the site, "
-        f"{feeds} feeds, {sitemaps} sitemaps, {search_files} search files"
-    )
+    counts = [
+        (len(site.pages), "page"),
+        (links, "link to the site"),
+        (feeds, "feed"),
+        (sitemaps, "sitemap"),
+        (search_files, "search file"),
+    ]
+    summary = f"{_count(len(site.files), 'file')}: " + ", ".join(_count(n, w) for n, w in counts)
     return problems, summary
+
+
+def _count(number: int, noun: str) -> str:
+    """`1 feed`, `2 feeds`, `3 links to the site`."""
+    if number != 1:
+        head, _, tail = noun.partition(" ")
+        noun = f"{head}s {tail}".rstrip()
+    return f"{number} {noun}"

@@ -211,7 +211,7 @@ def test_ci_build_on_a_clean_clone_is_served_by_nginx_and_republishes_one_edit(t
     with nginx(output, tmp_path / "nginx") as base_url:
         assert base_url.endswith(PREFIX)
         log = ci_build(clone, base_url)
-        assert "output valid:" in log
+        assert f"output valid for {base_url}:" in log
 
         # Every page, link, asset and feed reachable from the front page answers 200, anchors
         # included; every file (search shards too) is served with its bytes.

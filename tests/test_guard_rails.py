@@ -30,18 +30,17 @@ def site(root: Path, files: dict[str, str] | None = None, yaml: str = SITE_YAML)
 
 # --- --root ------------------------------------------------------------------------------
 
+COMMANDS_WITH_A_ROOT = [
+    ["build"],
+    ["check"],
+    ["search", "hpe"],
+    ["serve", "--port", "0"],
+    ["new", "Un titre", "--company", "HPE", "--source", "S"],
+    ["import", "texte.txt"],
+]
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["build"],
-        ["check"],
-        ["search", "hpe"],
-        ["serve", "--port", "0"],
-        ["new", "Un titre", "--company", "HPE", "--source", "S"],
-        ["import", "texte.txt"],
-    ],
-)
+
+@pytest.mark.parametrize("command", COMMANDS_WITH_A_ROOT)
 def test_a_root_that_does_not_exist_is_an_error_and_nothing_is_created(tmp_path, capsys, command):
     missing = tmp_path / "sitte"
     assert main([*command, "--root", str(missing)]) == 2
@@ -49,17 +48,7 @@ def test_a_root_that_does_not_exist_is_an_error_and_nothing_is_created(tmp_path,
     assert not missing.exists()
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["build"],
-        ["check"],
-        ["search", "hpe"],
-        ["serve", "--port", "0"],
-        ["new", "Un titre", "--company", "HPE", "--source", "S"],
-        ["import", "texte.txt"],
-    ],
-)
+@pytest.mark.parametrize("command", COMMANDS_WITH_A_ROOT)
 def test_a_folder_without_content_is_not_taken_for_a_site(tmp_path, capsys, command):
     (tmp_path / "site.yaml").write_text(SITE_YAML, "utf-8")
     assert main([*command, "--root", str(tmp_path)]) == 2

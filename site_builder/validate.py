@@ -388,19 +388,11 @@ def validate(
     check_headers(site, problems)
     problems = list(dict.fromkeys(problems))  # a page may repeat a link (canonical, og:url)
     counts = [
-        (len(site.pages), "page"),
-        (links, "link to the site"),
-        (feeds, "feed"),
-        (sitemaps, "sitemap"),
-        (search_files, "search file"),
+        (len(site.pages), "page", "pages"),
+        (links, "link to the site", "links to the site"),
+        (feeds, "feed", "feeds"),
+        (sitemaps, "sitemap", "sitemaps"),
+        (search_files, "search file", "search files"),
     ]
-    summary = f"{_count(len(site.files), 'file')}: " + ", ".join(_count(n, w) for n, w in counts)
-    return problems, summary
-
-
-def _count(number: int, noun: str) -> str:
-    """`1 feed`, `2 feeds`, `3 links to the site`."""
-    if number != 1:
-        head, _, tail = noun.partition(" ")
-        noun = f"{head}s {tail}".rstrip()
-    return f"{number} {noun}"
+    listed = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
+    return problems, f"{len(site.files)} files: {listed}"

@@ -344,7 +344,8 @@ def test_validation_finds_what_a_static_host_would_break(tmp_path):
     )
     result = validate(site, base)
     assert result.returncode == 0, result.stdout
-    assert result.stdout.startswith(f"output valid for {base}: 7 files: 3 pages")
+    assert result.stdout.startswith(f"output valid for {base}: 7 files: 3 pages"), result.stdout
+    assert ", 1 feed, 1 sitemap, " in result.stdout, result.stdout
 
 
 # -- hosting rules ---------------------------------------------------------------------------

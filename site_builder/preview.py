@@ -1,7 +1,8 @@
 """The live preview behind `serve`: build with drafts, serve on loopback, reload the browser.
 
 - `PreviewBuild` builds the site, drafts included, into the build cache (`.cache/preview/`), never
-  into `output/`. A build that fails keeps the last good pages and records its problems.
+  into `output/`, in a process of its own (`preview_builds`). A build that fails keeps the last
+  good pages and records its problems.
 - `PreviewServer` serves those pages on 127.0.0.1 (or the address of `serve --host`, to look
   at them from a phone). Into every HTML response (not into the files) it injects a small
   script that listens to `/__preview/events` (Server-Sent Events): a new build version reloads
@@ -15,7 +16,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import html
 import ipaddress
 import json
@@ -27,14 +27,14 @@ import shutil
 import socket
 import sys
 import threading
-import traceback
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
-from site_builder.problems import ContentErrors, Problem
+from site_builder.preview_builds import BuildProcess
+from site_builder.problems import Problem
 
 HOST = "127.0.0.1"
 CLIENT_PATH = "/__preview/client.js"
@@ -145,6 +145,7 @@ class PreviewBuild:
         self._lock = threading.Condition()
         self._state = PreviewState(0, f"{self._token}-0", (), pages.is_dir())
         self._closed = False
+        self._builds_process = BuildProcess(root, pages)
 
     @property
     def state(self) -> PreviewState:
@@ -155,24 +156,15 @@ class PreviewBuild:
         """Build once. Success with changed files → a new version (open pages reload); success
         with nothing changed → same version, problems cleared; failure → same version (the last
         good pages stay), problems set."""
-        from site_builder.build import build_site
-
-        problems: tuple[Problem, ...] = ()
-        changed = False
-        try:
-            summary = build_site(self.root, output=self.pages, base_url=self.base_url, drafts=True)
-            report = summary.report
-            changed = bool(report.written or report.removed) or not self.state.built
-            print(f"rebuilt: {summary.line()}", file=self.log, flush=True)
-            for warning in summary.warnings:
+        outcome = self._builds_process.build(self.base_url)
+        problems = outcome.problems
+        changed = outcome.changed or (outcome.line is not None and not self.state.built)
+        if outcome.line is not None:
+            print(f"rebuilt: {outcome.line}", file=self.log, flush=True)
+            for warning in problems:
                 print(f"  warning: {warning}", file=self.log, flush=True)
-            problems = summary.warnings
-        except ContentErrors as errors:
-            problems = errors.problems
-        except Exception as exc:  # a template error must not stop the preview
-            problems = (_problem_of(exc, self.root),)
-            if problems[0].file == "build":
-                traceback.print_exc(file=self.log)
+        if outcome.trace:
+            print(outcome.trace, file=self.log, end="", flush=True)
         failed = any(p.severity == "error" for p in problems)
         if failed:
             n = len(problems)
@@ -206,24 +198,11 @@ class PreviewBuild:
         return self._closed
 
     def close(self) -> None:
-        """Wake every listener so event streams end."""
+        """Wake every listener so event streams end, and end the build process."""
         with self._lock:
             self._closed = True
             self._lock.notify_all()
-
-
-def _problem_of(exc: Exception, root: Path) -> Problem:
-    """A located problem for a template error, or a generic one for anything else."""
-    import jinja2
-
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        where = exc.filename or exc.name or "templates"
-        with contextlib.suppress(ValueError, OSError):
-            where = Path(where).resolve().relative_to(root.resolve()).as_posix()
-        return Problem(where, exc.lineno, None, f"template error: {exc.message}")
-    if isinstance(exc, jinja2.TemplateError):
-        return Problem("templates", None, None, f"template error: {exc}")
-    return Problem("build", None, None, f"{type(exc).__name__}: {exc}")
+        self._builds_process.close()
 
 
 def is_loopback(host: str) -> bool:

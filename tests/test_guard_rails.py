@@ -399,6 +399,7 @@ def test_the_preview_shows_content_warnings_without_failing(tmp_path):
     # A published placeholder is an error there too: the last good pages stay.
     (tmp_path / "content/2020/10/hpe.md").write_text(article(source="À compléter"), "utf-8")
     state = preview.rebuild()
+    preview.close()
     assert ("content/2020/10/hpe.md", "error") in [(p.file, p.severity) for p in state.problems]
     log.seek(0)
     assert "still serving the last good pages until fixed" in log.read()

@@ -34,12 +34,13 @@ OVERLAY = "#site-builder-preview-overlay"
 class Preview:
     """A running `site-builder serve` process and what it printed."""
 
-    def __init__(self, root: Path, *options: str, preexec_fn=None):
+    def __init__(self, root: Path, *options: str, preexec_fn=None, env=None, start_within=30):
         self.root = root
         self.process = subprocess.Popen(
             [sys.executable, "-m", "site_builder", "serve", "--root", str(root), "--port", "0",
              *options],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=preexec_fn,
+            env=None if env is None else {**os.environ, **env},
         )  # fmt: skip
         self.out: list[str] = []
         self.err: list[str] = []
@@ -49,15 +50,15 @@ class Preview:
         ]
         for reader in self._readers:
             reader.start()
-        self.url = self._wait_for_url()
+        self.url = self._wait_for_url(start_within)
 
     @staticmethod
     def _read(stream, lines: list[str]) -> None:
         for line in stream:
             lines.append(line)
 
-    def _wait_for_url(self) -> str:
-        deadline = time.monotonic() + 30
+    def _wait_for_url(self, seconds: float) -> str:
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             for line in self.out:
                 if match := re.search(r"Serving (http://127\.0\.0\.1:\d+/)", line):
@@ -444,3 +445,56 @@ def test_a_warning_shows_in_the_overlay_while_the_page_is_up_to_date(preview, pa
     preview.write(ARTICLE, article("HPE supprime des postes", "Du texte à nouveau."))
     expect(page.locator("article .body")).to_contain_text("Du texte à nouveau", timeout=15_000)
     expect(page.locator(OVERLAY)).to_have_count(0)
+
+
+def test_a_large_archive_keeps_answering_while_it_rebuilds(tmp_path):
+    """3,000 articles: each build forks render and search workers. They are forked by a build
+    process of the preview's own, never from the server's threads, so with Python's warning
+    about forking a multi-threaded process made an error, every edit still shows up, and every
+    request made meanwhile is answered."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    root = tmp_path / "archive"
+    generate.generate_archive(root, 3000, seed=3)
+    edited = sorted((root / "content").glob("*/*/*.md"))[::997]
+    forks_fail = {"PYTHONWARNINGS": "error:This process:DeprecationWarning"}
+    preview = Preview(root, env=forks_fail, start_within=300)
+    answers: list[int | str] = []
+    asking = threading.Event()
+
+    def served_page(month: str, marker: str) -> str:
+        """The served page of the month's article that holds `marker` ('' while none does)."""
+        for page in (root / ".cache/preview" / month).glob("*/index.html"):
+            if marker in page.read_text("utf-8"):
+                return get(f"{preview.url}{month}/{page.parent.name}/")[1]
+        return ""
+
+    def ask_all_the_time() -> None:
+        while not asking.is_set():
+            try:
+                answers.append(get(preview.url)[0])
+            except OSError as error:  # a refused or dropped connection
+                answers.append(repr(error))
+            time.sleep(0.02)
+
+    asker = threading.Thread(target=ask_all_the_time, daemon=True)
+    asker.start()
+    try:
+        for number, path in enumerate(edited):
+            marker = f"Ajout numéro {number} de la rédaction."
+            path.write_text(path.read_text("utf-8") + f"\n{marker}\n", "utf-8")
+            month = path.parent.relative_to(root / "content").as_posix()
+            served = lambda month=month, marker=marker: marker in served_page(month, marker)  # noqa: E731
+            wait_until(served, timeout=120, what=f"{path.name} rebuilt")
+    finally:
+        asking.set()
+        asker.join(timeout=15)
+        code = preview.stop()
+    log = "".join(preview.out + preview.err)
+    assert len(edited) == 4 and code == 0, log
+    assert answers and set(answers) == {200}, [a for a in answers if a != 200][:5]
+    assert "Traceback" not in log and "problem" not in log, log
+    assert log.count("rebuilt:") >= 1 + len(edited), log

@@ -143,7 +143,9 @@ def test_a_template_error_in_a_render_worker_is_located_too(tmp_path, capsys, mo
 
 def test_the_preview_shows_a_template_error_with_its_place(tmp_path):
     write_site(tmp_path, {**SITE, "templates/article.html": TEMPLATE_ERRORS[2][0]})
-    state = PreviewBuild(tmp_path, tmp_path / ".cache/preview", "http://127.0.0.1:8000/").rebuild()
+    preview = PreviewBuild(tmp_path, tmp_path / ".cache/preview", "http://127.0.0.1:8000/")
+    state = preview.rebuild()
+    preview.close()
     assert [(p.file, p.line, p.message) for p in state.problems] == [
         ("templates/article.html", 4, "'auteur' is undefined")
     ]

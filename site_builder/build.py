@@ -16,7 +16,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from site_builder.cache import (
+from site_builder.config import SiteConfig, load_config
+from site_builder.content.inputs import content_stats, template_folders
+from site_builder.output.cache import (
     BuildCache,
     CacheState,
     OutputRecord,
@@ -24,20 +26,18 @@ from site_builder.cache import (
     all_unchanged,
     code_digest,
 )
-from site_builder.config import SiteConfig, load_config
-from site_builder.fingerprint import digest
-from site_builder.inputs import content_stats, template_folders
+from site_builder.output.fingerprint import digest
+from site_builder.output.transaction import OutputTransaction, WriteReport, check_output_location
 from site_builder.problems import ContentErrors, Problem, problem_order
-from site_builder.write import OutputTransaction, WriteReport, check_output_location
 
 # The rest of the pipeline is imported where it is used: a build that finds nothing changed
 # returns before it needs any of it (importing it took a sixth of such a build).
 if TYPE_CHECKING:
-    from site_builder.archive import Archive
-    from site_builder.load import LoadResult
-    from site_builder.model import Article
-    from site_builder.plan import Feed, PageEntry, Planner, RelatedMap
-    from site_builder.render import Renderer
+    from site_builder.archive.model import Archive
+    from site_builder.content.load import LoadResult
+    from site_builder.content.model import Article
+    from site_builder.pages.plan import Feed, PageEntry, Planner, RelatedMap
+    from site_builder.render.renderer import Renderer
 
 Progress = Callable[[str, int, int], None]
 
@@ -87,7 +87,7 @@ class SitePlan:
 
 def collisions(pages: list[PageEntry]) -> list[Problem]:
     """Two articles (or an article and another page) that would write the same file."""
-    from site_builder import urls
+    from site_builder.pages import urls
 
     by_path: dict[str, PageEntry] = {}
     problems = []
@@ -129,10 +129,10 @@ def plan_site(
     planned (the build starts the search index there). `settings` digests the settings,
     templates and registry; when the site's frame equals `reuse` (the last build's), the
     pages are not listed again (`SitePlan.pages` is None)."""
-    from site_builder.archive import build_archive
-    from site_builder.load import load_site
-    from site_builder.outputs import verifying
-    from site_builder.plan import Planner, page_entries
+    from site_builder.archive.model import build_archive
+    from site_builder.content.load import load_site
+    from site_builder.output.produce import verifying
+    from site_builder.pages.plan import Planner, page_entries
 
     config: SiteConfig = load_config(root, base_url)
     # Drafts are read even when they are left out: the rules recognise a link to one.
@@ -166,7 +166,7 @@ def plan_site(
 def _related(archive: Archive, cache: BuildCache | None) -> RelatedMap:
     """Related articles depend only on the order of the articles and their companies' names:
     when neither changed (an edited body, summary or title), last build's answer holds."""
-    from site_builder.plan import related_map
+    from site_builder.pages.plan import related_map
 
     if cache is None:
         return related_map(archive)
@@ -272,24 +272,24 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
                             time.perf_counter() - started,
                             last_warnings(cache, target))  # fmt: skip
 
-    from site_builder.feeds import render_feed
-    from site_builder.hosting import render_headers
-    from site_builder.outputs import keep_or_put, produce_files
-    from site_builder.plan import plan_feeds
-    from site_builder.render import Renderer, collect_assets
-    from site_builder.search_job import (
+    from site_builder.output.produce import keep_or_put, produce_files
+    from site_builder.pages.plan import plan_feeds
+    from site_builder.render.feeds import render_feed
+    from site_builder.render.hosting import render_headers
+    from site_builder.render.renderer import Renderer, collect_assets
+    from site_builder.render.sitemap import render_robots, render_sitemaps
+    from site_builder.search.build_job import (
         KeptSearch,
         SearchJob,
         search_unchanged,
         start_search,
         wants_helper,
     )
-    from site_builder.sitemap import render_robots, render_sitemaps
 
     known = previous.outputs
     helper = None
     if cache is not None and wants_helper(len(content), previous):
-        from site_builder.helper import Helper
+        from site_builder.output.side_process import Helper
         from site_builder.search.folders import cache_folder
 
         search_folder = cache_folder(root, config.cache_dir)
@@ -395,7 +395,7 @@ def judge_site(
     import datetime as dt
     from urllib.parse import urlsplit
 
-    from site_builder.body_facts import facts_of
+    from site_builder.content.body_facts import facts_of
     from site_builder.rules import Subject, apply_rules
 
     config = site.config
@@ -455,9 +455,9 @@ def _produce_pages(site, previous, renderer, environment, transaction, progress,
     """Produce the pages; their paths. When the site's frame is the last build's, only the
     pages of the articles whose text changed are keyed again (unless a page of the last build
     is no longer in `output/` as written: then every page is)."""
-    from site_builder import urls
-    from site_builder.outputs import Produced, keep_pages, produce_pages, verify_frame
-    from site_builder.plan import page_entries
+    from site_builder.output.produce import Produced, keep_pages, produce_pages, verify_frame
+    from site_builder.pages import urls
+    from site_builder.pages.plan import page_entries
 
     workers = os.cpu_count() or 1
     bodies, known = site.loaded.bodies, previous.outputs

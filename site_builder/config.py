@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfoNotFoundError
 
-from site_builder.dates import zone
+from site_builder.content.dates import zone
 from site_builder.problems import ContentErrors, Problem
 
 CONFIG_FILE = "site.yaml"
@@ -84,8 +84,8 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
 
 def _read_settings(root: Path) -> dict:
     """The mapping `root/site.yaml` holds (empty without the file), unvalidated."""
-    from site_builder.frontmatter import FrontMatterError, read_yaml
-    from site_builder.textfile import NotUTF8, decode_text
+    from site_builder.content.frontmatter import FrontMatterError, read_yaml
+    from site_builder.content.textfile import NotUTF8, decode_text
 
     path = root / CONFIG_FILE
     if not path.exists():

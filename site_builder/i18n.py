@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from site_builder.dates import base_language
+from site_builder.content.dates import base_language
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {

@@ -123,7 +123,7 @@ def test_awkward_names_are_escaped_everywhere(awkward):
 def test_feed_text_and_attributes_are_escaped_as_the_xml_library_does(text):
     from xml.sax.saxutils import escape, quoteattr
 
-    from site_builder import xmltext
+    from site_builder.render import xmltext
 
     assert xmltext.escape(text) == escape(text)
     assert xmltext.quoteattr(text) == quoteattr(text)

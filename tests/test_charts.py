@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from site_builder.charts import (
+from site_builder.pages.charts import (
     HEIGHT,
     WIDTH,
     count_months,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.checks import check_site, github_annotation, report_lines
 from site_builder.cli import main
 from site_builder.problems import Problem
+from site_builder.rules.checks import check_site, github_annotation, report_lines
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 REPO = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from site_builder.dates import DateError, format_date, parse_date, zone
+from site_builder.content.dates import DateError, format_date, parse_date, zone
 
 PARIS = zone("Europe/Paris")
 

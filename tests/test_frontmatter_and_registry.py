@@ -3,8 +3,8 @@ aliases meet on one canonical name."""
 
 import pytest
 
-from site_builder.frontmatter import FrontMatterError, split_front_matter
-from site_builder.registry import parse_registry
+from site_builder.content.frontmatter import FrontMatterError, split_front_matter
+from site_builder.content.registry import parse_registry
 
 
 def test_each_field_keeps_its_line_and_the_body_its_start():

@@ -380,7 +380,7 @@ def test_serve_on_another_address_answers_that_address_only(tmp_path):
 
 
 def test_the_preview_shows_content_warnings_without_failing(tmp_path):
-    from site_builder.preview import PreviewBuild
+    from site_builder.preview.server import PreviewBuild
 
     site(tmp_path, {
         "content/2020/11/vide.md": article(title="Vide", date="2020-11", body=""),

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.authoring import PLACEHOLDER
+from site_builder.authoring.entries import PLACEHOLDER
+from site_builder.authoring.intake import find_companies, first_sentence, propose_title, read_intake
 from site_builder.cli import main
-from site_builder.frontmatter import split_front_matter
-from site_builder.intake import find_companies, first_sentence, propose_title, read_intake
-from site_builder.registry import parse_registry
+from site_builder.content.frontmatter import split_front_matter
+from site_builder.content.registry import parse_registry
 
 FIXTURES = Path(__file__).parent / "fixtures" / "intake"
 TEXTS = FIXTURES / "texts"
@@ -117,7 +117,7 @@ def test_the_date_line_is_read_leniently(raw, date):
      (b"date 2020-10\n\n  \n", "no article text"), (b"date 2020-10\n\xff", "not valid UTF-8")],
 )  # fmt: skip
 def test_intake_texts_that_cannot_be_read_say_why(raw, message):
-    from site_builder.intake import IntakeError
+    from site_builder.authoring.intake import IntakeError
 
     with pytest.raises(IntakeError, match=message):
         read_intake(raw)

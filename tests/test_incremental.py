@@ -50,7 +50,7 @@ def touch(path):
 
 def copy_templates(root):
     """Give the site its own copy of the default templates, to edit."""
-    from site_builder.inputs import default_templates_dir
+    from site_builder.content.inputs import default_templates_dir
 
     shutil.copytree(default_templates_dir(), root / "templates",
                     ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))  # fmt: skip
@@ -191,7 +191,7 @@ def test_an_edit_of_the_text_renders_the_article_page_alone(tmp_path, monkeypatc
     """The lists that show an article show its front matter (here with a summary of its own),
     never its text: an edit of the text renders one page; an edit of the title renders the
     lists that show it too."""
-    from site_builder.render import Renderer
+    from site_builder.render.renderer import Renderer
 
     rendered: list[str] = []
     render = Renderer.render
@@ -220,10 +220,10 @@ def test_an_edit_of_the_text_renders_the_article_page_alone(tmp_path, monkeypatc
 def as_large_archive(monkeypatch) -> None:
     """Build the way archives past 2,000 articles are built: the search index in a worker
     process, and a helper process that stats the last build's outputs and follows in whoosh
-    the update the worker hands over (see `helper.py`)."""
-    from site_builder import search_job
+    the update the worker hands over (see `output/side_process.py`)."""
+    from site_builder.search import build_job
 
-    monkeypatch.setattr(search_job, "SEARCH_IN_WORKER_FROM", 1)
+    monkeypatch.setattr(build_job, "SEARCH_IN_WORKER_FROM", 1)
 
 
 SIZES = pytest.mark.parametrize("size", ["small", "large"])
@@ -233,7 +233,7 @@ SIZES = pytest.mark.parametrize("size", ["small", "large"])
 def test_an_edit_of_the_text_does_not_list_the_other_pages(tmp_path, monkeypatch, size):
     """When only texts changed, the site's frame is the last build's: the build keys the
     edited articles' pages alone, unless a page of the last build was touched meanwhile."""
-    import site_builder.plan as plan
+    import site_builder.pages.plan as plan
 
     if size == "large":
         as_large_archive(monkeypatch)
@@ -265,7 +265,7 @@ def test_an_edit_of_the_text_does_not_list_the_other_pages(tmp_path, monkeypatch
 def test_the_site_named_from_inside_or_by_its_path_is_the_same_site(tmp_path, monkeypatch):
     """A build run from inside the site (`--root .`) after one that named its path: the same
     inputs, so an edit of a text still keys its article's page alone."""
-    import site_builder.plan as plan
+    import site_builder.pages.plan as plan
 
     monkeypatch.setenv("SITE_BUILDER_VERIFY_KEYS", "0")
     listed: list[int] = []
@@ -289,8 +289,8 @@ def test_the_site_named_from_inside_or_by_its_path_is_the_same_site(tmp_path, mo
 def test_a_frame_that_leaves_out_an_input_fails_a_verified_build(tmp_path, monkeypatch):
     """The check behind the previous test: were the frame blind to titles, a title edit would
     keep it, and the verified build must notice the lists whose key changed anyway."""
-    from site_builder.outputs import KeyMissesInput
-    from site_builder.plan import Planner
+    from site_builder.output.produce import KeyMissesInput
+    from site_builder.pages.plan import Planner
 
     monkeypatch.setattr(Planner, "frame", b"blind")
     files = {f"content/a{i}.md": article(title=f"Article {i}") for i in range(3)}
@@ -341,7 +341,7 @@ def test_an_output_file_changed_by_hand_is_restored_when_nothing_else_changed(
 ):
     # With nothing changed the build checks every output's stat; on a cold disk it reads them
     # in threads. Either way a page edited or deleted by hand comes back.
-    import site_builder.cache as cache_module
+    import site_builder.output.cache as cache_module
 
     if disk == "cold":  # every disk looks cold: the threads check all but the first file
         monkeypatch.setattr(cache_module, "_PROBE", 1)
@@ -381,13 +381,13 @@ def test_losing_a_file_of_the_cache_costs_only_time(tmp_path, cache_file):
 
 
 def test_search_made_in_a_worker_process_gives_the_same_site(tmp_path, monkeypatch):
-    from site_builder import search_job
+    from site_builder.search import build_job
 
     files = {f"content/a{i}.md": article(title=f"Article {i}", date=f"2020-0{i % 9 + 1}-01",
                                          body=f"Licenciements numéro {i}.") for i in range(12)}  # fmt: skip
     write_site(tmp_path, files)
     build_site(tmp_path, output=tmp_path / "inline", use_cache=False)
-    monkeypatch.setattr(search_job, "SEARCH_IN_WORKER_FROM", 1)
+    monkeypatch.setattr(build_job, "SEARCH_IN_WORKER_FROM", 1)
     # No search cache: the worker rebuilds whoosh while this process rebuilds the export.
     shutil.rmtree(tmp_path / ".cache")
     build_site(tmp_path, output=tmp_path / "worker")

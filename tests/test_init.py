@@ -17,7 +17,8 @@ import pytest
 import yaml
 from test_serve import Preview
 
-from site_builder import __version__, new_site
+from site_builder import __version__
+from site_builder.authoring import new_site
 from site_builder.cli import main
 from site_builder.config import SiteConfig, load_config
 from support.wheel import built_distributions, clean_environment

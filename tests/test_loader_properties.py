@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from site_builder.config import SiteConfig
-from site_builder.load import KNOWN_FIELDS, parse_file
+from site_builder.content.load import KNOWN_FIELDS, parse_file
 
 CONFIG = SiteConfig()
 PATH = "content/x.md"

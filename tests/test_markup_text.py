@@ -4,7 +4,7 @@ it is read: the quick reading of sanitised HTML agrees with the full HTML parser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.markup import html_to_text, render_markdown, sanitised_text
+from site_builder.content.markup import html_to_text, render_markdown, sanitised_text
 
 # Pieces of Markdown and raw HTML an author may type, blanks and entities included.
 PIECES = [
@@ -48,7 +48,7 @@ SYNTAX = [
 def test_patterns_and_processors_left_out_for_a_body_change_nothing(source):
     """A body is parsed with only the inline patterns and block processors whose characters
     it holds: the HTML is exactly what all of them make."""
-    from site_builder import markup
+    from site_builder.content import markup
 
     md = markup._markdown()
     inline = md.treeprocessors["inline"]

@@ -9,7 +9,7 @@ import markupsafe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.render import _template_class
+from site_builder.render.renderer import _template_class
 
 # Text with the characters markupsafe escapes, among any others.
 TEXT = st.text(alphabet=st.sampled_from("&<>'\"") | st.characters())

@@ -4,7 +4,7 @@ import json
 import re
 from pathlib import Path
 
-from site_builder.meta import news_article, script_json
+from site_builder.render.opengraph import news_article, script_json
 from support.sites import article, build, write_site
 
 AWKWARD = Path(__file__).parent / "fixtures" / "awkward"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.authoring import PLACEHOLDER, Entry, render_entry, today
+from site_builder.authoring.entries import PLACEHOLDER, Entry, render_entry, today
 from site_builder.cli import main
 from site_builder.config import SiteConfig
-from site_builder.frontmatter import split_front_matter
+from site_builder.content.frontmatter import split_front_matter
 
 SITE = Path(__file__).parent / "fixtures" / "intake" / "site"
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.archive import build_archive
+from site_builder.archive.model import build_archive
+from site_builder.archive.related import related_articles
 from site_builder.config import SiteConfig
-from site_builder.dates import ArticleDate
-from site_builder.model import Article, SourceRef
-from site_builder.plan import plan_pages
-from site_builder.registry import CompanyRegistry
-from site_builder.related import related_articles
+from site_builder.content.dates import ArticleDate
+from site_builder.content.model import Article, SourceRef
+from site_builder.content.registry import CompanyRegistry
+from site_builder.pages.plan import plan_pages
 from support.sites import build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -99,8 +99,8 @@ def test_related_articles_prefer_more_and_rarer_companies_in_common(big_archive)
 
 
 def test_pages_of_a_large_archive_stay_under_50_kb(big_archive, tmp_path):
-    from site_builder.inputs import default_templates_dir
-    from site_builder.render import Renderer, collect_assets
+    from site_builder.content.inputs import default_templates_dir
+    from site_builder.render.renderer import Renderer, collect_assets
 
     archive, config = big_archive
     pages = {p.path: p for p in plan_pages(archive, config)}

@@ -380,7 +380,7 @@ def test_files_cached_forever_are_named_by_their_content(tmp_path, monkeypatch):
     monkeypatch.setattr(export, "SPLIT_FROM", 4)
     monkeypatch.setattr(export, "HEAD_DOCS", 2)
     from site_builder.cli import main
-    from site_builder.inputs import default_templates_dir
+    from site_builder.content.inputs import default_templates_dir
 
     site = tmp_path / "site"
     for part in ("content", "site.yaml"):

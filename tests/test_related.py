@@ -1,12 +1,12 @@
 """Related articles: shared companies first, rarer companies weigh more, deterministic ties,
 and a place for text similarity from the search index."""
 
-from site_builder.archive import build_archive
+from site_builder.archive.model import build_archive
+from site_builder.archive.related import related_articles
 from site_builder.config import SiteConfig
-from site_builder.dates import ArticleDate
-from site_builder.model import Article, SourceRef
-from site_builder.registry import CompanyRegistry
-from site_builder.related import related_articles
+from site_builder.content.dates import ArticleDate
+from site_builder.content.model import Article, SourceRef
+from site_builder.content.registry import CompanyRegistry
 
 
 def art(name: str, day: int, *companies: str) -> Article:

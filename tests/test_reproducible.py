@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import SiteConfig
-from site_builder.feeds import render_feed
-from site_builder.plan import Feed
+from site_builder.pages.plan import Feed
+from site_builder.render.feeds import render_feed
 from support.sites import snapshot
 
 REPO = Path(__file__).resolve().parents[1]

@@ -434,7 +434,7 @@ def test_after_an_upgrade_the_search_files_are_a_clean_build_s(tmp_path, monkeyp
     """A new version of the code that compresses the index differently (the gzip level once
     changed): the cached shards and facets of the old version must not be reused."""
     from site_builder import build as build_module
-    from site_builder import cache
+    from site_builder.output import cache
     from site_builder.search import catalogue, postings
 
     root = write_site(tmp_path / "site", {

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.watch import POLLING, SourceWatcher, is_source
+from site_builder.preview.watcher import POLLING, SourceWatcher, is_source
 
 SITE = Path(__file__).parent / "fixtures" / "serve" / "site"
 ARTICLE = "content/2020/10/hpe.md"
@@ -389,7 +389,7 @@ def test_watcher_reports_a_burst_once_and_ignores_editor_files(tmp_path):
 
 
 def test_watcher_falls_back_to_polling_when_the_native_observer_fails(tmp_path, monkeypatch):
-    import site_builder.watch as watch
+    import site_builder.preview.watcher as watch
 
     class Broken:
         def schedule(self, *args, **kwargs):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from site_builder.slugs import is_valid_slug, slugify
+from site_builder.archive.slugs import is_valid_slug, slugify
 
 
 @pytest.mark.parametrize(

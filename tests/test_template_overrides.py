@@ -9,10 +9,11 @@ import shutil
 
 import pytest
 
-from site_builder import inputs, outputs
 from site_builder.build import build_site
 from site_builder.cli import main
-from site_builder.preview import PreviewBuild
+from site_builder.content import inputs
+from site_builder.output import produce
+from site_builder.preview.server import PreviewBuild
 from support.sites import article, build, snapshot, write_site
 
 ARTICLE_PAGE = "2020/10/un-article/index.html"
@@ -134,7 +135,7 @@ def test_a_template_error_is_located_in_build_and_check(tmp_path, capsys, templa
 
 
 def test_a_template_error_in_a_render_worker_is_located_too(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(outputs, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(produce, "PARALLEL_FROM", 1)
     write_site(tmp_path, {**SITE, "templates/article.html": TEMPLATE_ERRORS[2][0]})
     assert build(tmp_path) == 1
     err = capsys.readouterr().err

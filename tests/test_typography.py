@@ -1,6 +1,6 @@
 """French typography on French text, English rules on English text, checked on rendered pages.
 
-Conventions (see site_builder/typography.py): « guillemets » with U+00A0 inside, U+202F before
+Conventions (see site_builder/render/html_typography.py): « guillemets » with U+00A0 inside, U+202F before
 ; ! ?, U+00A0 before :, and ’ for the apostrophe; English gets “ ” ‘ ’ and no added spaces.
 """
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.typesetting import NBSP, NNBSP, typeset_text
-from site_builder.typography import typeset_html
+from site_builder.render.html_typography import typeset_html
+from site_builder.render.typography_rules import NBSP, NNBSP, typeset_text
 from support.sites import article, build, write_site
 
 REPO = Path(__file__).resolve().parent.parent

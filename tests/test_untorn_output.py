@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import write
 from site_builder.build import build_site
+from site_builder.output import transaction
 from support.sites import article, snapshot, write_site
 
 ARTICLES = 60
@@ -115,19 +115,19 @@ def test_a_build_stopped_while_renaming_leaves_whole_files_and_the_next_build_co
 
     def replace_then_stop(source, target):
         nonlocal renames
-        if str(source).endswith(write.TEMPORARY_SUFFIX):
+        if str(source).endswith(transaction.TEMPORARY_SUFFIX):
             if renames == 25:
                 raise KeyboardInterrupt  # as if the build were stopped here
             renames += 1
         real_replace(source, target)
 
-    monkeypatch.setattr(write.os, "replace", replace_then_stop)
+    monkeypatch.setattr(transaction.os, "replace", replace_then_stop)
     with pytest.raises(KeyboardInterrupt):
         build_site(root)
     monkeypatch.undo()
 
     after = snapshot(output)
-    written = [p for p in after if not p.endswith(write.TEMPORARY_SUFFIX)]
+    written = [p for p in after if not p.endswith(transaction.TEMPORARY_SUFFIX)]
     assert all(after[p] in (old.get(p), new.get(p)) for p in written)
     assert sum(after[p] == new[p] != old.get(p) for p in written) == 25
 

@@ -22,8 +22,8 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from site_builder.checks import check_site, report_lines
     from site_builder.cli_output import refuse_site_root
+    from site_builder.rules.checks import check_site, report_lines
 
     root = Path(args.root)
     if refuse_site_root(root):

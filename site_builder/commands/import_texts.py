@@ -26,9 +26,8 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from site_builder.authoring import EntryError, complete, create_entry
-    from site_builder.config import load_config
-    from site_builder.intake import (
+    from site_builder.authoring.entries import EntryError, complete, create_entry
+    from site_builder.authoring.intake import (
         IntakeError,
         find_companies,
         guess_language,
@@ -36,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
         propose_title,
         read_intake,
     )
-    from site_builder.load import load_registry
+    from site_builder.config import load_config
+    from site_builder.content.load import load_registry
 
     root = Path(args.root)
     if refuse_site_root(root):
@@ -90,6 +90,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _placeholder() -> str:
-    from site_builder.authoring import PLACEHOLDER
+    from site_builder.authoring.entries import PLACEHOLDER
 
     return PLACEHOLDER

@@ -44,8 +44,8 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from site_builder.authoring.new_site import SiteExists, create_site, site_files
     from site_builder.config import _check
-    from site_builder.new_site import SiteExists, create_site, site_files
 
     problems = []
     if args.title is not None and not args.title.strip():

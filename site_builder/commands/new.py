@@ -33,7 +33,7 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from site_builder.authoring import EntryError, complete, create_entry, today
+    from site_builder.authoring.entries import EntryError, complete, create_entry, today
     from site_builder.config import load_config
 
     root = Path(args.root)

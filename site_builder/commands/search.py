@@ -32,9 +32,9 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from site_builder import urls
     from site_builder.cli_output import refuse_site_root
     from site_builder.config import load_config
+    from site_builder.pages import urls
     from site_builder.search.excerpt import mark
     from site_builder.search.folders import cache_folder
     from site_builder.search.query import QueryProblem

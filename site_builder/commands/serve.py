@@ -52,9 +52,14 @@ def port_number(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from site_builder.cli_output import refuse_site_root
     from site_builder.config import SiteConfig, load_config
-    from site_builder.preview import PreviewBuild, PreviewServer, port_in_use, prepare_pages_folder
+    from site_builder.preview.server import (
+        PreviewBuild,
+        PreviewServer,
+        port_in_use,
+        prepare_pages_folder,
+    )
+    from site_builder.preview.watcher import WATCHED, SourceWatcher
     from site_builder.problems import ContentErrors
-    from site_builder.watch import WATCHED, SourceWatcher
 
     root = Path(args.root)
     if refuse_site_root(root):

@@ -35,8 +35,8 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from site_builder.cli_output import report_problems
     from site_builder.config import load_config
+    from site_builder.output.validate import validate
     from site_builder.problems import ContentErrors
-    from site_builder.validate import validate
 
     root = Path(args.root)
     if not root.is_dir():

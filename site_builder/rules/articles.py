@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from site_builder.authoring import PLACEHOLDER
+from site_builder.authoring.entries import PLACEHOLDER
 from site_builder.problems import Problem
 from site_builder.rules.subject import WARNING, Subject, severity
 

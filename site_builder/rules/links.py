@@ -9,12 +9,12 @@ from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from site_builder import urls
+from site_builder.pages import urls
 from site_builder.problems import Problem
 from site_builder.rules.subject import ERROR, WARNING, Subject
 
 if TYPE_CHECKING:
-    from site_builder.model import Article
+    from site_builder.content.model import Article
 
 # ids every page has (base.html), and fragments a browser always accepts.
 _PAGE_IDS = frozenset({"main", "top", "site-search"})
@@ -31,9 +31,9 @@ def check_links(subject: Subject) -> list[Problem]:
     @cache
     def outputs() -> frozenset[str]:
         """Every file the site writes (only asked for links to pages that are not articles)."""
-        from site_builder.inputs import template_folders
-        from site_builder.plan import plan_feeds
-        from site_builder.render import collect_assets
+        from site_builder.content.inputs import template_folders
+        from site_builder.pages.plan import plan_feeds
+        from site_builder.render.renderer import collect_assets
 
         site = subject.site
         found = {urls.file_of(path) for path in subject.page_paths()}

@@ -8,12 +8,12 @@ from collections import defaultdict
 
 from text_unidecode import unidecode
 
-from site_builder.authoring import PLACEHOLDER
+from site_builder.archive.slugs import slugify
+from site_builder.authoring.entries import PLACEHOLDER
+from site_builder.content.registry import REGISTRY_FILE
+from site_builder.content.textfile import NotUTF8, decode_text
 from site_builder.problems import Problem
-from site_builder.registry import REGISTRY_FILE
 from site_builder.rules.subject import WARNING, SourceLines, Subject
-from site_builder.slugs import slugify
-from site_builder.textfile import NotUTF8, decode_text
 
 
 def _name_key(name: str) -> str:

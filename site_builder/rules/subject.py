@@ -9,13 +9,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from site_builder.frontmatter import FrontMatterError, split_front_matter
-from site_builder.textfile import normal_line_ends
+from site_builder.content.frontmatter import FrontMatterError, split_front_matter
+from site_builder.content.textfile import normal_line_ends
 
 if TYPE_CHECKING:
-    from site_builder.body_facts import BodyFacts
     from site_builder.build import SitePlan
-    from site_builder.model import Article
+    from site_builder.content.body_facts import BodyFacts
+    from site_builder.content.model import Article
 
 ERROR, WARNING = "error", "warning"
 

@@ -30,7 +30,7 @@ from whoosh.lang import stopwords_for_language
 from whoosh.lang.snowball.english import EnglishStemmer
 from whoosh.lang.snowball.french import FrenchStemmer
 
-from site_builder.dates import base_language
+from site_builder.content.dates import base_language
 
 ANALYSIS_VERSION = 1  # bump when terms change: every cached document is analysed again
 FR, EN, PLAIN = "fr", "en", "plain"

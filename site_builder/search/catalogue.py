@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from site_builder.archive import Archive
-from site_builder.cache import code_digest
+from site_builder.archive.model import Archive
 from site_builder.config import SiteConfig
-from site_builder.fingerprint import digest
+from site_builder.output.cache import code_digest
+from site_builder.output.fingerprint import digest
+from site_builder.pages.urls import article_path
 from site_builder.search.analysis import ANALYSIS_VERSION
 from site_builder.search.documents import (
     SLOTS,
@@ -29,7 +30,6 @@ from site_builder.search.documents import (
     document_places,
     make_documents,
 )
-from site_builder.urls import article_path
 
 
 class Entry(NamedTuple):

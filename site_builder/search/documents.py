@@ -19,11 +19,11 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property, partial
 from operator import attrgetter
 
-from site_builder import urls
-from site_builder.archive import Archive
-from site_builder.dates import format_date
-from site_builder.fingerprint import digest
-from site_builder.model import Article
+from site_builder.archive.model import Archive
+from site_builder.content.dates import format_date
+from site_builder.content.model import Article
+from site_builder.output.fingerprint import digest
+from site_builder.pages import urls
 from site_builder.search.analysis import ANALYSIS_VERSION
 
 SLOTS = 4096

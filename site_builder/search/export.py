@@ -47,7 +47,7 @@ from typing import NamedTuple
 import numpy as np
 from whoosh.util.numeric import byte_to_length
 
-from site_builder.fingerprint import digest
+from site_builder.output.fingerprint import digest
 from site_builder.search.analysis import BM25_B, BM25_K1, FIELDS, export_tables
 from site_builder.search.catalogue import Documents, slugs
 from site_builder.search.documents import SLOTS, SearchDocument

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh.util.numeric import length_to_byte
 
-from site_builder.cache import code_digest, open_database
+from site_builder.output.cache import code_digest, open_database
 from site_builder.search.store import DocumentVector
 
 POSTINGS_VERSION = "6"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from site_builder import urls
-from site_builder.archive import Archive
+from site_builder.archive.model import Archive
 from site_builder.config import SiteConfig
+from site_builder.pages import urls
 from site_builder.search.analysis import FIELDS
 from site_builder.search.catalogue import context_of, plan_documents
 from site_builder.search.export import SearchFile, content_name, export_index, term_entry

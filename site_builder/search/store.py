@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.cache import open_database
+from site_builder.output.cache import open_database
 from site_builder.search.analysis import FIELDS
 
 STORE_VERSION = "6"

@@ -3,7 +3,7 @@ script itself holds no text)."""
 
 from __future__ import annotations
 
-from site_builder.dates import base_language
+from site_builder.content.dates import base_language
 
 WORDS = {
     "fr": {

@@ -34,7 +34,7 @@ from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 IGNORED_SCHEMES = {"mailto", "tel", "javascript", "data", "blob", "about"}
 
-# tag -> attributes holding one URL. The same table as site_builder.validate's, written again
+# tag -> attributes holding one URL. The same table as site_builder.output.validate's, written again
 # on purpose: this crawler judges what the validator passes, so it does not share its code.
 _URL_ATTRS = {
     "a": ("href",),

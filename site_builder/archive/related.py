@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from site_builder.archive import Archive
+from site_builder.archive.model import Archive
 
 # path → the (path, similarity in 0..1) pairs of its nearest articles by text.
 TextNeighbours = Callable[[str], Sequence[tuple[str, float]]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from hashlib import blake2b
 
-from site_builder.dates import ArticleDate
+from site_builder.content.dates import ArticleDate
 
 
 @dataclass(frozen=True)

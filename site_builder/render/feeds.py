@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from site_builder import urls
 from site_builder.config import SiteConfig
-from site_builder.model import Article
-from site_builder.plan import Feed
-from site_builder.xmltext import escape, quoteattr
+from site_builder.content.model import Article
+from site_builder.pages import urls
+from site_builder.pages.plan import Feed
+from site_builder.render.xmltext import escape, quoteattr
 
 
 def fallback_time() -> str:

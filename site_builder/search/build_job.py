@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from site_builder.cache import TargetState, unchanged
-from site_builder.write import OutputTransaction
+from site_builder.output.cache import TargetState, unchanged
+from site_builder.output.transaction import OutputTransaction
 
 if TYPE_CHECKING:
-    from site_builder.helper import Helper
+    from site_builder.output.side_process import Helper
     from site_builder.search.store import DocumentVector
 
 # Past this many articles the search index is brought up to date in forked processes while the
@@ -135,7 +135,7 @@ def _search_outputs(rebuild: bool = False):
     fingerprints; the last build's that are gone; the staging of the files written; the
     statistics of a rebuild). The kept files do not cross the process boundary: 11,000 at
     10,000 articles, of which an edit changes a dozen."""
-    from site_builder.outputs import keep_or_put
+    from site_builder.output.produce import keep_or_put
     from site_builder.search.publish import publish_search
 
     transaction, known, before, hand_over, root, config, archive, bodies = _SEARCH_INPUTS

@@ -19,8 +19,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder.content.registry import REGISTRY_FILE
 from site_builder.problems import ContentErrors, Problem, problem_order
-from site_builder.registry import REGISTRY_FILE
 from site_builder.rules import ERROR, WARNING
 
 
@@ -48,10 +48,10 @@ def sort_problems(problems: list[Problem]) -> tuple[Problem, ...]:
 
 def check_site(root: Path, now: dt.datetime | None = None) -> CheckReport:
     """Check the site at `root` without writing anything. `now` defaults to the current time."""
-    from site_builder.body_facts import facts_of
     from site_builder.build import plan_site
     from site_builder.config import base_url_warning
-    from site_builder.load import content_files
+    from site_builder.content.body_facts import facts_of
+    from site_builder.content.load import content_files
     from site_builder.rules import Subject, apply_rules
 
     try:
@@ -78,8 +78,13 @@ def check_site(root: Path, now: dt.datetime | None = None) -> CheckReport:
 def check_templates(site) -> list[Problem]:
     """Errors in the templates, as a build would meet them: every template compiled, and a
     page of each kind rendered (not the whole site)."""
-    from site_builder.inputs import template_folders
-    from site_builder.render import Renderer, collect_assets, sample_pages, template_problems
+    from site_builder.content.inputs import template_folders
+    from site_builder.render.renderer import (
+        Renderer,
+        collect_assets,
+        sample_pages,
+        template_problems,
+    )
 
     folders = template_folders(site.root)
     renderer = Renderer(folders, site.config, collect_assets(folders), site.root)

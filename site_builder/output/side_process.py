@@ -14,8 +14,8 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.cache import OutputRecord, touched_outputs
-from site_builder.write import survey_folders
+from site_builder.output.cache import OutputRecord, touched_outputs
+from site_builder.output.transaction import survey_folders
 
 
 @dataclass(frozen=True)

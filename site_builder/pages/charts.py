@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from site_builder.dates import format_month
+from site_builder.content.dates import format_month
 from site_builder.i18n import count, short_months, span_label, words
 
 WIDTH = 480

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from site_builder import urls
 from site_builder.config import SiteConfig
+from site_builder.content.markup import RenderedBody, rewrite_markdown_links
 from site_builder.i18n import words
-from site_builder.markup import RenderedBody, rewrite_markdown_links
-from site_builder.plan import PagePlan
+from site_builder.pages import urls
+from site_builder.pages.plan import PagePlan
 from site_builder.problems import ContentErrors, Problem
-from site_builder.templating import (
+from site_builder.render.html_typography import typeset_html
+from site_builder.render.templates import (
     DEFAULT_PREFIX,
     STATIC_DIR,
     as_folders,
@@ -25,7 +26,6 @@ from site_builder.templating import (
     template_loader,
     template_problem,
 )
-from site_builder.typography import typeset_html
 
 # A site's own style sheet: every page links it after the default one.
 SITE_CSS = "site.css"

@@ -3,9 +3,9 @@ robots.txt, as bytes."""
 
 from __future__ import annotations
 
-from site_builder import urls
 from site_builder.config import SiteConfig
-from site_builder.xmltext import escape
+from site_builder.pages import urls
+from site_builder.render.xmltext import escape
 
 MAX_URLS = 50_000
 _NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

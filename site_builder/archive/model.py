@@ -10,11 +10,11 @@ from functools import cached_property
 
 from text_unidecode import unidecode
 
+from site_builder.archive.slugs import slugify
 from site_builder.config import SiteConfig
-from site_builder.model import Article
+from site_builder.content.model import Article
+from site_builder.content.registry import CompanyFacts, CompanyRegistry
 from site_builder.problems import Problem
-from site_builder.registry import CompanyFacts, CompanyRegistry
-from site_builder.slugs import slugify
 
 COMPANY, SOURCE, TAG = "company", "source", "tag"
 

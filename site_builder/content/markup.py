@@ -35,7 +35,7 @@ def _markdown():
         toc,
     )
 
-    from site_builder.slugs import slugify
+    from site_builder.archive.slugs import slugify
 
     extra = (
         fenced_code.FencedCodeExtension(),

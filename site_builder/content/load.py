@@ -16,7 +16,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from site_builder.cache import (
+from site_builder.archive.slugs import is_valid_slug, slugify
+from site_builder.config import SiteConfig, is_http_url
+from site_builder.content.dates import DateError, parse_date
+from site_builder.content.frontmatter import FrontMatterError, read_yaml, split_front_matter
+from site_builder.content.inputs import content_stats
+from site_builder.content.markup import (
+    RenderedBody,
+    first_paragraph,
+    markdown_links,
+    render_markdown,
+    shorten,
+)
+from site_builder.content.model import Article, SourceRef
+from site_builder.content.registry import REGISTRY_FILE, CompanyRegistry, parse_registry
+from site_builder.content.textfile import NotUTF8, decode_text
+from site_builder.output.cache import (
     BuildCache,
     SourceRecord,
     no_gc,
@@ -24,22 +39,7 @@ from site_builder.cache import (
     pack_body,
     unpack_body,
 )
-from site_builder.config import SiteConfig, is_http_url
-from site_builder.dates import DateError, parse_date
-from site_builder.frontmatter import FrontMatterError, read_yaml, split_front_matter
-from site_builder.inputs import content_stats
-from site_builder.markup import (
-    RenderedBody,
-    first_paragraph,
-    markdown_links,
-    render_markdown,
-    shorten,
-)
-from site_builder.model import Article, SourceRef
 from site_builder.problems import Problem, problem_order
-from site_builder.registry import REGISTRY_FILE, CompanyRegistry, parse_registry
-from site_builder.slugs import is_valid_slug, slugify
-from site_builder.textfile import NotUTF8, decode_text
 
 KNOWN_FIELDS = (
     "title", "date", "source", "companies", "tags", "lang", "summary", "url", "slug", "draft",

@@ -4,8 +4,8 @@ that do not simply publish it as a file)."""
 
 from __future__ import annotations
 
-from site_builder import urls
 from site_builder.config import SiteConfig
+from site_builder.pages import urls
 
 # Output paths whose names change whenever their bytes change.
 IMMUTABLE = (

@@ -14,14 +14,21 @@ from functools import cached_property, partial
 from hashlib import blake2b
 from urllib.parse import unquote
 
-from site_builder import meta, urls
-from site_builder.archive import COMPANY, SOURCE, TAG, Archive, Period, Term, sort_name
-from site_builder.charts import BarChart, count_months, coverage_chart, monthly_chart, year_overview
+from site_builder.archive.model import COMPANY, SOURCE, TAG, Archive, Period, Term, sort_name
+from site_builder.archive.related import related_articles
 from site_builder.config import SiteConfig
-from site_builder.dates import base_language, format_date, format_month
+from site_builder.content.dates import base_language, format_date, format_month
+from site_builder.content.model import Article
 from site_builder.i18n import count, span_label, words
-from site_builder.model import Article
-from site_builder.related import related_articles
+from site_builder.pages import urls
+from site_builder.pages.charts import (
+    BarChart,
+    count_months,
+    coverage_chart,
+    monthly_chart,
+    year_overview,
+)
+from site_builder.render import opengraph
 
 MOST_COVERED = 10  # companies listed on the front page
 COMPANIONS = 8  # companies and sources listed on a term's profile
@@ -273,7 +280,7 @@ class Planner:
 
     def og(self, path: str, title: str, description: str | None = None) -> dict:
         """The OpenGraph properties of an ordinary page (articles add their own)."""
-        props = meta.open_graph(
+        props = opengraph.open_graph(
             kind="website",
             title=title,
             url=self.links.absolute(path),
@@ -357,7 +364,7 @@ class Planner:
                 )
             )
         canonical = self.links.absolute(path)
-        og = meta.open_graph(
+        og = opengraph.open_graph(
             kind="article",
             title=article.title,
             url=canonical,
@@ -367,7 +374,7 @@ class Planner:
             published=article.date.iso(),
             tags=article.tags,
         )
-        jsonld = meta.news_article(
+        jsonld = opengraph.news_article(
             headline=article.title,
             url=canonical,
             date=article.date.iso(),

@@ -36,7 +36,7 @@ import functools
 import html
 import re
 
-from site_builder.typesetting import BOUNDARY, FRENCH_RULES, rules_for, typeset_text
+from site_builder.render.typography_rules import BOUNDARY, FRENCH_RULES, rules_for, typeset_text
 
 # Elements whose text is code or machine text: left exactly as written.
 _VERBATIM = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea"})

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from site_builder import __version__
-from site_builder.markup import RenderedBody
+from site_builder.content.markup import RenderedBody
 
 FORMAT = 6
 SOURCE_GROUPS = 64  # see `BuildCache.sources`
@@ -38,7 +38,7 @@ SOURCE_GROUPS = 64  # see `BuildCache.sources`
 def code_digest() -> str:
     """A digest of site-builder's own code: any change to it (an upgrade, a local edit) makes
     the next build start cold, since parsing and rendering may give other bytes."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     h = hashlib.blake2b(__version__.encode(), digest_size=16)
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode())

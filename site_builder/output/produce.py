@@ -8,13 +8,13 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from site_builder import urls
-from site_builder.cache import OutputRecord, unchanged
-from site_builder.fingerprint import Memo, digest
-from site_builder.load import BodyStore
-from site_builder.plan import ArticleItem, PageEntry, PagePlan
-from site_builder.render import Renderer
-from site_builder.write import OutputTransaction, Staging
+from site_builder.content.load import BodyStore
+from site_builder.output.cache import OutputRecord, unchanged
+from site_builder.output.fingerprint import Memo, digest
+from site_builder.output.transaction import OutputTransaction, Staging
+from site_builder.pages import urls
+from site_builder.pages.plan import ArticleItem, PageEntry, PagePlan
+from site_builder.render.renderer import Renderer
 
 # Rendering in worker processes pays off past this many pages.
 PARALLEL_FROM = 400

@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder.archive.slugs import slugify
 from site_builder.config import SiteConfig
-from site_builder.dates import ArticleDate, DateError, parse_date
-from site_builder.frontmatter import YAMLError, parse_yaml
-from site_builder.inputs import CONTENT_DIR
-from site_builder.load import parse_file
-from site_builder.slugs import slugify
+from site_builder.content.dates import ArticleDate, DateError, parse_date
+from site_builder.content.frontmatter import YAMLError, parse_yaml
+from site_builder.content.inputs import CONTENT_DIR
+from site_builder.content.load import parse_file
 
 PLACEHOLDER = "À compléter"
 

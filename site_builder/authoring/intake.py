@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from site_builder.markup import shorten
-from site_builder.registry import CompanyRegistry
-from site_builder.textfile import NotUTF8, decode_text
+from site_builder.content.markup import shorten
+from site_builder.content.registry import CompanyRegistry
+from site_builder.content.textfile import NotUTF8, decode_text
 
 TITLE_LENGTH = 100
 

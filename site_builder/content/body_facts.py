@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from site_builder.load import BodyStore
-    from site_builder.model import Article
+    from site_builder.content.load import BodyStore
+    from site_builder.content.model import Article
 
 FACTS_FILE = "body-facts.pickle"
 # Bump when the facts of the same HTML would differ.

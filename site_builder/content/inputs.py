@@ -35,7 +35,7 @@ def default_templates_dir() -> Path:
     """The package's own templates (`site_builder/templates`), used by a site root that has no
     `templates/` folder of its own. They sit beside this module whether the package is
     installed from a wheel or run from a checkout."""
-    return Path(__file__).resolve().parent / "templates"
+    return Path(__file__).resolve().parents[1] / "templates"
 
 
 def template_folders(root: Path) -> tuple[Path, ...]:

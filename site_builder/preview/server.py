@@ -33,7 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
-from site_builder.preview_builds import BuildProcess
+from site_builder.preview.builds import BuildProcess
 from site_builder.problems import Problem
 
 HOST = "127.0.0.1"

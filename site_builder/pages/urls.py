@@ -5,7 +5,7 @@ in `/` is a folder page written as `index.html`.
 from __future__ import annotations
 
 from site_builder.config import SiteConfig
-from site_builder.model import Article
+from site_builder.content.model import Article
 
 COMPANIES, SOURCES, TAGS, SEARCH, ASSETS = "companies/", "sources/", "tags/", "search/", "assets/"
 FEED = "feed.xml"

@@ -245,8 +245,13 @@ def engine_answer(page, query: str, whole: bool = False) -> dict:
     (`partial`, with `least`, a lower bound on the count), and the files it fetched."""
     return page.evaluate(
         """async ([q, whole]) => {
+            // The page's own modules, as it loaded them (import gives the same instances).
+            const module = (name) => import(document.querySelector(
+                `link[rel=modulepreload][href*="/${name}."]`).href);
+            const { SearchIndex } = await module('search-index');
+            const { QueryProblem } = await module('search-query');
             const fetched = [];
-            const index = new SiteSearch.SearchIndex(
+            const index = new SearchIndex(
                 document.getElementById('search-app').dataset.searchRoot,
                 (url) => { fetched.push(url); return fetch(url).then((r) => r.arrayBuffer()); });
             await index.load();
@@ -255,7 +260,7 @@ def engine_answer(page, query: str, whole: bool = False) -> dict:
                 return { ranked: r.ids.map((id) => [id, r.scores.get(id)]), partial: !!r.partial,
                          least: r.least ?? null, fetched };
             } catch (error) {
-                if (error instanceof SiteSearch.QueryProblem) {
+                if (error instanceof QueryProblem) {
                     return { ranked: [], partial: false, least: null, fetched };
                 }
                 throw error;

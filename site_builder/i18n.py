@@ -14,6 +14,9 @@ WORDS: dict[str, dict[str, str]] = {
         "search": "Rechercher",
         "search_label": "Rechercher dans l’archive",
         "search_placeholder": "licenciements, GreenLake…",
+        "search_index_version": "La recherche est indisponible : l’index publié est au format "
+        "{found}, cette page lit le format {expected}. Rechargez la page ; si ce message reste, "
+        "l’archive est en cours de publication.",
         "skip": "Aller au contenu",
         "source": "Source",
         "original": "Lire l’article original",
@@ -78,6 +81,9 @@ WORDS: dict[str, dict[str, str]] = {
         "search": "Search",
         "search_label": "Search the archive",
         "search_placeholder": "layoffs, GreenLake…",
+        "search_index_version": "Search is unavailable: the published index is in format "
+        "{found}, this page reads format {expected}. Reload the page; if this message stays, "
+        "the archive is being published.",
         "skip": "Skip to content",
         "source": "Source",
         "original": "Read the original article",

@@ -1,6 +1,6 @@
-"""One analysis, two front ends: the browser's port (site_builder/templates/static/search.js,
-run in node) gives exactly the terms of the Python analysis, which equals whoosh's analyzer
-chain."""
+"""One analysis, two front ends: the browser's port (site_builder/templates/static/
+search-analysis.js, run in node) gives exactly the terms of the Python analysis, which equals
+whoosh's analyzer chain."""
 
 from __future__ import annotations
 
@@ -22,29 +22,32 @@ from site_builder.search.analysis import GROUPS
 from support import tool_missing
 
 REPO = Path(__file__).resolve().parents[1]
-SEARCH_JS = REPO / "site_builder" / "templates" / "static" / "search.js"
+ANALYSIS_JS = REPO / "site_builder" / "templates" / "static" / "search-analysis.js"
 
+# The module imports nothing: node loads it from a data: URL, an ES module whatever the
+# package.json around it says.
 NODE_SCRIPT = r"""
 const fs = require("fs");
-require(process.argv[1]);
-const S = globalThis.SiteSearch;
-const input = JSON.parse(fs.readFileSync(0, "utf8"));
-S.configure(input.tables);
-const out = {tokens: input.texts.map((t) => S.tokens(t))};
-for (const g of ["fr", "en", "plain"]) out[g] = input.words.map((w) => S.term(w, g));
-out.stem_fr = input.words.map((w) => S.frenchStem(w.toLowerCase()));
-out.stem_en = input.words.map((w) => S.englishStem(w.toLowerCase()));
-process.stdout.write(JSON.stringify(out));
+const source = fs.readFileSync(process.argv[1]);
+import("data:text/javascript;base64," + source.toString("base64")).then((S) => {
+  const input = JSON.parse(fs.readFileSync(0, "utf8"));
+  S.configure(input.tables);
+  const out = {tokens: input.texts.map((t) => S.tokens(t))};
+  for (const g of ["fr", "en", "plain"]) out[g] = input.words.map((w) => S.term(w, g));
+  out.stem_fr = input.words.map((w) => S.frenchStem(w.toLowerCase()));
+  out.stem_en = input.words.map((w) => S.englishStem(w.toLowerCase()));
+  process.stdout.write(JSON.stringify(out));
+});
 """
 
 
 def run_node(words: list[str], texts: list[str] = ()) -> dict:
     node = shutil.which("node")
     if node is None:
-        tool_missing("node is not installed (needed to run search.js outside a browser)")
+        tool_missing("node is not installed (needed to run search-analysis.js outside a browser)")
     payload = {"tables": analysis.export_tables(), "words": words, "texts": list(texts)}
     result = subprocess.run(
-        [node, "-e", NODE_SCRIPT, str(SEARCH_JS)],
+        [node, "-e", NODE_SCRIPT, str(ANALYSIS_JS)],
         input=json.dumps(payload),
         capture_output=True,
         text=True,

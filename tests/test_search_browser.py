@@ -3,6 +3,7 @@ URL, use the keyboard; and the same ranking as `site-builder search`."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
+from site_builder.i18n import words
 from site_builder.search import export
 from support.browser import collect_errors, run_axe
 from support.server import serve_directory
@@ -245,8 +247,13 @@ def engine_answer(page, query: str, whole: bool = False) -> dict:
     (`partial`, with `least`, a lower bound on the count), and the files it fetched."""
     return page.evaluate(
         """async ([q, whole]) => {
+            // The page's own modules, as it loaded them (import gives the same instances).
+            const module = (name) => import(document.querySelector(
+                `link[rel=modulepreload][href*="/${name}."]`).href);
+            const { SearchIndex } = await module('search-index');
+            const { QueryProblem } = await module('search-query');
             const fetched = [];
-            const index = new SiteSearch.SearchIndex(
+            const index = new SearchIndex(
                 document.getElementById('search-app').dataset.searchRoot,
                 (url) => { fetched.push(url); return fetch(url).then((r) => r.arrayBuffer()); });
             await index.load();
@@ -255,7 +262,7 @@ def engine_answer(page, query: str, whole: bool = False) -> dict:
                 return { ranked: r.ids.map((id) => [id, r.scores.get(id)]), partial: !!r.partial,
                          least: r.least ?? null, fetched };
             } catch (error) {
-                if (error instanceof SiteSearch.QueryProblem) {
+                if (error instanceof QueryProblem) {
                     return { ranked: [], partial: false, least: null, fetched };
                 }
                 throw error;
@@ -354,3 +361,60 @@ def test_more_results_fetch_the_tails_and_continue_the_ranking(page, generated, 
 def search_json_results(root: Path, query: str, capsys) -> list[dict]:
     assert main(["search", query, "--root", str(root), "--json", "--limit", "100000"]) == 0
     return json.loads(capsys.readouterr().out)["results"]
+
+
+# -- the modules and the index format ---------------------------------------------------------
+def test_every_module_is_served_and_imported(page, served, sample):
+    errors = page_errors(page)
+    responses = {}
+    page.on("response", lambda r: responses.setdefault(r.url, r.status))
+    open_search(page, served, "?q=licenciement")
+    page.wait_for_selector(f"{RESULTS} h3 >> text={HPE_STORY}")
+    modules = sorted(p.name for p in (sample / "output" / "assets").glob("*.js"))
+    assert sorted(m.split(".")[0] for m in modules) == [
+        "search", "search-analysis", "search-index", "search-query"
+    ]  # fmt: skip
+    scripts = {url.rsplit("/", 1)[1]: status for url, status in responses.items()
+               if "/assets/" in url and url.endswith(".js")}  # fmt: skip
+    assert scripts == dict.fromkeys(modules, 200)
+    assert all(status < 400 for status in responses.values()), responses
+    # What the page imported is what it preloaded: the hashed names, loaded once each.
+    loaded = page.evaluate(
+        """() => performance.getEntriesByType('resource').map((e) => e.name)
+            .filter((u) => u.endsWith('.js')).map((u) => u.split('/').pop())"""
+    )
+    assert sorted(loaded) == modules
+    assert not errors
+
+
+@pytest.mark.parametrize("version", [export.FORMAT_VERSION + 1, None])
+def test_an_index_of_another_format_version_is_refused_and_the_page_says_so(
+    page, sample, tmp_path, version
+):
+    output = tmp_path / "output"
+    shutil.copytree(sample / "output", output)
+    meta_file = output / "search" / "meta.bin"
+    meta = json.loads(gzip.decompress(meta_file.read_bytes()))
+    if version is None:
+        del meta["version"]  # an index from before the format had a version
+    else:
+        meta["version"] = version
+    meta_file.write_bytes(export.gzip_bytes(export.json_bytes(meta)))
+    errors = page_errors(page)
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url))
+    with serve_directory(output) as base_url:
+        page.goto(base_url + "search/?q=licenciement")
+        status = wait_status(page, "format")
+        page.wait_for_timeout(200)
+        assert titles(page) == []
+        assert page.get_attribute("#search-app", "data-ready") is None
+    found = "?" if version is None else str(version)
+    expected = words("fr")["search_index_version"]
+    expected = expected.replace("{found}", found).replace("{expected}", str(export.FORMAT_VERSION))
+    assert status == expected
+    assert f"format {found}, cette page lit le format {export.FORMAT_VERSION}" in status
+    # Nothing of the index is read past meta.bin.
+    index_files = [u for u in fetched if "/search/" in u and u.endswith(".bin")]
+    assert [u.rsplit("/search/", 1)[1] for u in index_files] == ["meta.bin"]
+    assert not errors

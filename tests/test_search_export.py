@@ -80,7 +80,7 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
 
 
 def read_block(block: bytes, p: int = 0) -> dict[int, list[tuple[int, int, int]]]:
-    """A postings block, the way search.js reads it: field → [(id, tf, length byte)]."""
+    """A postings block, the way search-index.js reads it: field → [(id, tf, length byte)]."""
     n, p = _varint(block, p)
     days, day = [], 0
     for _ in range(n):
@@ -163,7 +163,7 @@ def read_entry(entry: bytes, files: dict[str, bytes]) -> dict[int, list[tuple[in
 
 
 def read_shard(data: bytes, files: dict[str, bytes]) -> dict[str, dict[int, list]]:
-    """Decode a shard the way search.js does: term → field → [(id, tf, length byte)]."""
+    """Decode a shard the way search-index.js does: term → field → [(id, tf, length byte)]."""
     raw = gzip.decompress(data)
     count, pos = _varint(raw, 0)
     terms, previous = {}, b""

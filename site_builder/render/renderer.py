@@ -6,6 +6,8 @@ lacks from the package's defaults (see `templating`).
 from __future__ import annotations
 
 import hashlib
+import posixpath
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -42,7 +44,12 @@ class Asset:
 
 def collect_assets(templates: Path | Sequence[Path]) -> tuple[Asset, ...]:
     """The static files of the template folders: a site's `templates/static/` adds files to
-    the defaults' and replaces those of the same name."""
+    the defaults' and replaces those of the same name.
+
+    A JavaScript module's relative imports (`import … from "./search-index.js"`) are
+    rewritten to the hashed names of the files they import, and its own name is the hash of
+    the rewritten bytes: a module whose imports changed gets a new name too, so every file
+    under `assets/` can be cached for ever."""
     found: dict[str, Path] = {}
     for folder in reversed(as_folders(templates)):
         static = folder / STATIC_DIR
@@ -50,14 +57,61 @@ def collect_assets(templates: Path | Sequence[Path]) -> tuple[Asset, ...]:
             for file in static.rglob("*"):
                 if file.is_file():
                     found[file.relative_to(static).as_posix()] = file
-    assets = []
-    for rel, file in sorted(found.items()):
-        data = file.read_bytes()
+    assets: dict[str, Asset] = {}
+
+    def publish(rel: str, importers: tuple[str, ...] = ()) -> Asset:
+        done = assets.get(rel)
+        if done is not None:
+            return done
+        if rel in importers:
+            cycle = " → ".join((*importers[importers.index(rel) :], rel))
+            why = "their hashed names cannot name each other"
+            raise _asset_error(found[rel], f"JavaScript modules import each other ({cycle}): {why}")
+        data = found[rel].read_bytes()
+        if rel.endswith(MODULE_SUFFIXES):
+            data = _rewrite_imports(rel, data, found, lambda dep: publish(dep, (*importers, rel)))
         digest = hashlib.sha256(data).hexdigest()[:10]
         stem, dot, ext = rel.rpartition(".")
         name = f"{stem}.{digest}.{ext}" if dot else f"{rel}.{digest}"
-        assets.append(Asset(rel, urls.ASSETS + name, data))
-    return tuple(assets)
+        assets[rel] = Asset(rel, urls.ASSETS + name, data)
+        return assets[rel]
+
+    return tuple(publish(rel) for rel in sorted(found))
+
+
+MODULE_SUFFIXES = (".js", ".mjs")
+# A static import or re-export at the start of a line: `import { a } from "./a.js";`,
+# `import "./b.js";`, `export { c } from "../c.js";`. Only relative specifiers name files of
+# static/; dynamic `import()` is not rewritten.
+_IMPORT = re.compile(
+    rb"""^(\s*(?:import|export)\b(?:[^;"'`]*?\bfrom)?\s*)(["'])(\.\.?/[^"'\s]+)\2""", re.M
+)
+
+
+def _rewrite_imports(rel: str, data: bytes, found: dict[str, Path], publish) -> bytes:
+    """`data` (the module `rel` of static/) with its relative imports naming the published
+    files: `./search-index.js` becomes `./search-index.3f2a9c1b0d.js`."""
+    folder = posixpath.dirname(rel)
+
+    def hashed(match: re.Match) -> bytes:
+        specifier = match.group(3).decode()
+        target = posixpath.normpath(posixpath.join(folder, specifier))
+        if target not in found:
+            missing = f"no file {STATIC_DIR}/{target} in templates/ nor among the default ones"
+            raise _asset_error(found[rel], f"imports {specifier!r}: {missing}")
+        published = publish(target).path.removeprefix(urls.ASSETS)
+        relative = posixpath.relpath(published, folder or ".")
+        relative = relative if relative.startswith("../") else "./" + relative
+        return match.group(1) + match.group(2) + relative.encode() + match.group(2)
+
+    return _IMPORT.sub(hashed, data)
+
+
+def _asset_error(file: Path, message: str) -> ContentErrors:
+    """A problem of a static file, named from its templates/ folder on."""
+    parts = file.parts
+    at = len(parts) - 1 - parts[::-1].index(STATIC_DIR) if STATIC_DIR in parts else len(parts) - 1
+    return ContentErrors([Problem("/".join(("templates", *parts[at:])), None, None, message)])
 
 
 def _template_class():

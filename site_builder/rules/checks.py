@@ -87,7 +87,11 @@ def check_templates(site) -> list[Problem]:
     )
 
     folders = template_folders(site.root)
-    renderer = Renderer(folders, site.config, collect_assets(folders), site.root)
+    try:
+        assets = collect_assets(folders)
+    except ContentErrors as errors:  # a module importing a missing file, or in a cycle
+        return list(errors.problems)
+    renderer = Renderer(folders, site.config, assets, site.root)
     pages = site.pages or []
     plans = [pages[i].plan() for i in sample_pages(page.path for page in pages)]
     return template_problems(renderer, plans, site.loaded.bodies.get_path)

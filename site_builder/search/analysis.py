@@ -1,5 +1,5 @@
 """One text analysis for both search front ends: the whoosh index (command line) and the static
-index (browser, whose `search.js` ports this module exactly and is tested against it).
+index (browser, whose `search-analysis.js` ports this module exactly and is tested against it).
 
 A text becomes terms in three steps: NFC-normalise and cut into tokens (whoosh's default
 pattern), lowercase each token, then give it to the analysis of a *group*:

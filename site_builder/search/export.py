@@ -1,4 +1,6 @@
-"""The static index under `output/search/`, read by `search.js`. Format version 1:
+"""The static index under `output/search/`, read by `search-index.js`. Format version
+FORMAT_VERSION, written in `meta.bin`; docs/SEARCH-INDEX.md is the contract with the browser
+(change both, and the version, together). In short:
 
 - `search/meta.bin` (fetched first): gzip of JSON: document count `n`, fields (name, group,
   boost), BM25 `b` and `k1`, average field lengths `avg`, the analysis tables (stop lists,

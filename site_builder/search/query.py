@@ -1,4 +1,4 @@
-"""The query language shared by both front ends (`search.js` parses the same way).
+"""The query language shared by both front ends (`search-query.js` parses the same way).
 
     licenciement "hewlett packard" company:HPE source:"Block & Files" tag:stockage
     year:2020  year:2018..2020  GreenLake OR Aruba  NOT Cray  -Cray  (a OR b) c

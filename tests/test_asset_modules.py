@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
-from site_builder.inputs import default_templates_dir
+from site_builder.content.inputs import default_templates_dir
 from site_builder.problems import ContentErrors
-from site_builder.render import collect_assets
+from site_builder.render.renderer import collect_assets
 from site_builder.search import export
 from support.sites import article, build, write_site
 

@@ -31,7 +31,9 @@ WORKFLOWS = REPO / ".github" / "workflows"
 PUBLISH = WORKFLOWS / "publish.yml"
 PULL_REQUEST = WORKFLOWS / "pull-request.yml"
 # What `site-builder init` writes into a new site's .github/workflows/.
-SITE_WORKFLOWS = REPO / "site_builder" / "authoring" / "skeleton" / "common" / ".github" / "workflows"
+SITE_WORKFLOWS = (
+    REPO / "site_builder" / "authoring" / "skeleton" / "common" / ".github" / "workflows"
+)
 SITE_CHECK = SITE_WORKFLOWS / "check.yml"
 SITE_PUBLISH = SITE_WORKFLOWS / "publish.yml"
 ALL_WORKFLOWS = (PUBLISH, PULL_REQUEST, SITE_CHECK, SITE_PUBLISH)

@@ -36,7 +36,8 @@ if TYPE_CHECKING:
     from site_builder.archive.model import Archive
     from site_builder.content.load import LoadResult
     from site_builder.content.model import Article
-    from site_builder.pages.plan import Feed, PageEntry, Planner, RelatedMap
+    from site_builder.pages.plan import Planner, RelatedMap
+    from site_builder.pages.views import Feed, PageEntry
     from site_builder.render.renderer import Renderer
 
 Progress = Callable[[str, int, int], None]
@@ -132,7 +133,8 @@ def plan_site(
     from site_builder.archive.model import build_archive
     from site_builder.content.load import load_site
     from site_builder.output.produce import verifying
-    from site_builder.pages.plan import Planner, page_entries
+    from site_builder.pages.keys import page_entries
+    from site_builder.pages.plan import Planner
 
     config: SiteConfig = load_config(root, base_url)
     # Drafts are read even when they are left out: the rules recognise a link to one.
@@ -456,15 +458,15 @@ def _produce_pages(site, previous, renderer, environment, transaction, progress,
     pages of the articles whose text changed are keyed again (unless a page of the last build
     is no longer in `output/` as written: then every page is)."""
     from site_builder.output.produce import Produced, keep_pages, produce_pages, verify_frame
-    from site_builder.pages import urls
-    from site_builder.pages.plan import page_entries
+    from site_builder.pages import keys, urls
+    from site_builder.pages.keys import page_entries
 
     workers = os.cpu_count() or 1
     bodies, known = site.loaded.bodies, previous.outputs
     texts = previous.texts  # the articles whose text changed since the last build here:
     changed = [a for a in site.archive.articles if texts.get(a.path) != a.content_hash]
     if site.pages is None:
-        entries = [site.planner.article_entry(a) for a in changed]
+        entries = [keys.article_entry(site.planner, a) for a in changed]
         again = {urls.file_of(entry.path) for entry in entries}
         kept = keep_pages(previous.page_paths, again, known, transaction)
         if kept is not None:

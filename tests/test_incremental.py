@@ -233,14 +233,14 @@ SIZES = pytest.mark.parametrize("size", ["small", "large"])
 def test_an_edit_of_the_text_does_not_list_the_other_pages(tmp_path, monkeypatch, size):
     """When only texts changed, the site's frame is the last build's: the build keys the
     edited articles' pages alone, unless a page of the last build was touched meanwhile."""
-    import site_builder.pages.plan as plan
+    from site_builder.pages import keys
 
     if size == "large":
         as_large_archive(monkeypatch)
     monkeypatch.setenv("SITE_BUILDER_VERIFY_KEYS", "0")
     listed: list[int] = []
-    page_entries = plan.page_entries
-    monkeypatch.setattr(plan, "page_entries",
+    page_entries = keys.page_entries
+    monkeypatch.setattr(keys, "page_entries",
                         lambda *a, **k: listed.append(1) or page_entries(*a, **k))  # fmt: skip
     files = {f"content/a{i}.md": article(title=f"Article {i}", date=f"2020-0{i + 1}-01",
                                          summary="Un résumé.") for i in range(4)}  # fmt: skip
@@ -265,12 +265,12 @@ def test_an_edit_of_the_text_does_not_list_the_other_pages(tmp_path, monkeypatch
 def test_the_site_named_from_inside_or_by_its_path_is_the_same_site(tmp_path, monkeypatch):
     """A build run from inside the site (`--root .`) after one that named its path: the same
     inputs, so an edit of a text still keys its article's page alone."""
-    import site_builder.pages.plan as plan
+    from site_builder.pages import keys
 
     monkeypatch.setenv("SITE_BUILDER_VERIFY_KEYS", "0")
     listed: list[int] = []
-    page_entries = plan.page_entries
-    monkeypatch.setattr(plan, "page_entries",
+    page_entries = keys.page_entries
+    monkeypatch.setattr(keys, "page_entries",
                         lambda *a, **k: listed.append(1) or page_entries(*a, **k))  # fmt: skip
     files = {f"content/a{i}.md": article(title=f"Article {i}", summary="Un résumé.")
              for i in range(3)}  # fmt: skip

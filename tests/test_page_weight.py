@@ -15,7 +15,7 @@ from site_builder.config import SiteConfig
 from site_builder.content.dates import ArticleDate
 from site_builder.content.model import Article, SourceRef
 from site_builder.content.registry import CompanyRegistry
-from site_builder.pages.plan import plan_pages
+from site_builder.pages.keys import plan_pages
 from support.sites import build
 
 REPO = Path(__file__).resolve().parent.parent

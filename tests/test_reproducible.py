@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import SiteConfig
-from site_builder.pages.plan import Feed
+from site_builder.pages.views import Feed
 from site_builder.render.feeds import render_feed
 from support.sites import snapshot
 

@@ -13,7 +13,7 @@ from site_builder.output.cache import OutputRecord, unchanged
 from site_builder.output.fingerprint import Memo, digest
 from site_builder.output.transaction import OutputTransaction, Staging
 from site_builder.pages import urls
-from site_builder.pages.plan import ArticleItem, PageEntry, PagePlan
+from site_builder.pages.views import ArticleItem, PageEntry, PagePlan
 from site_builder.render.renderer import Renderer
 
 # Rendering in worker processes pays off past this many pages.

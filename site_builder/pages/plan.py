@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property, partial
+from collections.abc import Mapping
+from functools import cached_property
 from hashlib import blake2b
 from urllib.parse import unquote
 
@@ -22,150 +21,28 @@ from site_builder.content.model import Article
 from site_builder.i18n import count, span_label, words
 from site_builder.pages import urls
 from site_builder.pages.charts import (
-    BarChart,
     count_months,
     coverage_chart,
     monthly_chart,
     year_overview,
 )
+from site_builder.pages.views import (
+    COMPANIONS,
+    MOST_COVERED,
+    ArticleItem,
+    ArticleView,
+    DateLabel,
+    Feed,
+    FrontView,
+    Link,
+    ListSpec,
+    PagePlan,
+    Pagination,
+    Profile,
+    RelatedItem,
+    display_url,
+)
 from site_builder.render import opengraph
-
-MOST_COVERED = 10  # companies listed on the front page
-COMPANIONS = 8  # companies and sources listed on a term's profile
-
-
-@dataclass(frozen=True)
-class Link:
-    label: str
-    url: str
-    lang: str | None = None  # set when it differs from the page's language
-    count: int | None = None
-
-
-@dataclass(frozen=True)
-class ArticleItem:
-    """An article as a list shows it."""
-
-    title: str
-    url: str
-    date_label: str
-    date_iso: str
-    summary: str
-    source: Link
-    companies: tuple[Link, ...]
-    lang: str | None
-
-
-@dataclass(frozen=True)
-class ArticleView:
-    """An article as its own page shows it. The body comes from `body_of` at render time."""
-
-    title: str
-    date_label: str
-    date_iso: str
-    lang: str
-    source: Link
-    source_website: str | None
-    source_host: str | None  # the website as shown: `blocksandfiles.com`
-    original_url: str | None
-    companies: tuple[Link, ...]
-    tags: tuple[Link, ...]
-    summary: str
-
-
-@dataclass(frozen=True)
-class Pagination:
-    newer: Link | None
-    older: Link | None
-    label: str | None  # "page 3" on numbered pages
-
-
-@dataclass(frozen=True)
-class DateLabel:
-    label: str
-    iso: str
-
-
-@dataclass(frozen=True)
-class RelatedItem:
-    """A related article as an article page lists it."""
-
-    title: str
-    url: str
-    date_label: str
-    date_iso: str
-    lang: str | None
-    in_common: str | None  # "En commun : HPE, Juniper"
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What a company's (source's, tag's) first page says before its list of articles."""
-
-    kind_label: str
-    count_label: str
-    description: str | None
-    website: str | None
-    website_label: str | None
-    aliases: tuple[str, ...]
-    first: DateLabel
-    last: DateLabel
-    chart: BarChart | None
-    companions_label: str
-    companions: tuple[Link, ...]  # companies named alongside it, most often first
-    sources: tuple[Link, ...]  # sources that covered it, most often first
-
-
-@dataclass(frozen=True)
-class FrontView:
-    """The front page's overview beside the latest articles."""
-
-    most_covered: tuple[Link, ...]
-    most_covered_span: str  # "de juin 2023 à mai 2024"
-    histogram: BarChart | None
-    years: tuple[Link, ...]
-
-
-@dataclass(frozen=True)
-class PagePlan:
-    """One HTML page to render with `template` and `context`."""
-
-    path: str
-    template: str
-    title: str
-    context: dict = field(hash=False)
-    body_of: str | None = None  # the article path whose body this page shows
-
-
-@dataclass(frozen=True)
-class PageEntry:
-    """A page before it is planned: its address, and a cheap `inputs` value made of versions
-    of everything the page shows. Equal inputs (in an equal environment) give an equal plan,
-    so an unchanged page is neither planned nor rendered again."""
-
-    path: str
-    title: str
-    body_of: str | None
-    inputs: tuple = field(repr=False)
-    make: Callable[[], PagePlan] = field(repr=False, compare=False)
-
-    def plan(self) -> PagePlan:
-        return self.make()
-
-
-@dataclass(frozen=True, eq=False)
-class ListSpec:
-    """A list of articles cut into pages (see `Planner.list_page`)."""
-
-    first: str
-    title: str
-    articles: tuple[Article, ...]
-    extra: dict | None = None
-    feed: str | None = None
-    heading: str | None = None
-    first_extra: Callable[[], dict] | None = None  # computed only when the first page is planned
-    description: str | None = None
-
 
 # Related articles of each article path: (path, canonical names in common), best first.
 RelatedMap = Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
@@ -176,24 +53,6 @@ def related_map(archive: Archive) -> RelatedMap:
         path: tuple((r.path, r.shared) for r in rels)
         for path, rels in related_articles(archive).items()
     }
-
-
-@dataclass(frozen=True)
-class Feed:
-    """An Atom feed: its own address, the page it describes and its newest entries."""
-
-    path: str
-    title: str
-    page_path: str
-    articles: tuple[Article, ...]
-
-
-def display_url(url: str | None) -> str | None:
-    """A website as people say it: `https://www.hpe.com/` → `www.hpe.com`."""
-    if not url:
-        return None
-    shown = url.split("://", 1)[-1]
-    return shown[:-1] if shown.endswith("/") else shown
 
 
 class Planner:
@@ -233,7 +92,7 @@ class Planner:
     def frame(self) -> bytes:
         """A digest of every article's path and version, in the archive's order. With the same
         settings, templates and registry, an equal frame means an equal plan: every page keeps
-        its key but the pages of articles whose text changed (see `Planner.article_entry`)."""
+        its key but the pages of articles whose text changed (see `keys.article_entry`)."""
         h = blake2b(digest_size=16)
         for path, version in self.versions.items():
             h.update(path.encode())
@@ -662,64 +521,6 @@ class Planner:
             {"breadcrumbs": crumbs},
         )
 
-    # -- page entries: the key of each page without planning it ------------------------------
-    def list_entries(self, spec: ListSpec, first_inputs: tuple = ()) -> list[PageEntry]:
-        """The pages of a list. A numbered page's inputs leave out the list's length, so it
-        keeps its key when newer articles arrive."""
-        vs = self.versions_of
-        per = self.config.per_page
-        articles = spec.articles
-        numbered = self.numbered(len(articles))
-        head = (spec.heading, spec.feed, spec.description, spec.extra)
-        entries = [
-            PageEntry(
-                spec.first,
-                spec.title,
-                None,
-                ("list", head, len(articles), vs(articles[:per]), first_inputs),
-                partial(self.list_page, spec, 0),
-            )
-        ]
-        label = self.words["page_n"]
-        for n in range(1, numbered + 1):
-            chunk = vs(self.chunk(articles, n))
-            entries.append(
-                PageEntry(
-                    urls.page_path(spec.first, n),
-                    f"{spec.title} – {label.format(n=n)}",
-                    None,
-                    ("page", head, n, n < numbered, chunk),
-                    partial(self.list_page, spec, n),
-                )
-            )
-        return entries
-
-    def article_entry(self, article: Article) -> PageEntry:
-        a, v = self.archive, self.version
-        older, newer = a.older.get(article.path), a.newer.get(article.path)
-        inputs = (
-            "article",
-            v(article),
-            article.content_hash,  # the body, too
-            self.source_websites.get(a.source_slugs[article.source.name]),
-            v(older) if older is not None else None,
-            v(newer) if newer is not None else None,
-            tuple((self.versions[p], shared) for p, shared in self.related.get(article.path, ())),
-            self.body_links(article),
-        )
-        return PageEntry(
-            urls.article_path(article),
-            article.title,
-            article.path,
-            inputs,
-            partial(self.article_page, article),
-        )
-
-    def term_entries(self, term: Term) -> list[PageEntry]:
-        profile = ("profile", term.kind, term.name, term.slug, term.url, term.facts,
-                   self.versions_of(term.articles), self.source_names)  # fmt: skip
-        return self.list_entries(self.term_list(term), profile)
-
     @cached_property
     def source_names(self) -> tuple[tuple[str, str], ...]:
         """The sources' slugs and names, as a profile's list of sources shows them."""
@@ -727,51 +528,6 @@ class Planner:
 
     def plain_page(self, path: str, template: str, title: str) -> PagePlan:
         return PagePlan(path=path, template=template, title=title, context={})
-
-
-def plan_pages(archive: Archive, config: SiteConfig) -> list[PagePlan]:
-    """Every HTML page of the site, in a stable order."""
-    return [entry.plan() for entry in page_entries(archive, config)]
-
-
-def page_entries(
-    archive: Archive,
-    config: SiteConfig,
-    related: RelatedMap | None = None,
-    planner: Planner | None = None,
-) -> list[PageEntry]:
-    """Every HTML page of the site, in the order of `plan_pages`, keyed but not yet planned."""
-    p = planner or Planner(archive, config, related)
-    w = p.words
-    entries: list[PageEntry] = []
-    front = ListSpec("", config.title, archive.articles, feed=urls.FEED, heading=w["latest"],
-                     first_extra=lambda: {"front": p.front()})  # fmt: skip
-    entries += p.list_entries(front, ("front", p.versions_of(archive.articles)))
-    entries += [p.article_entry(a) for a in archive.articles]
-    for kind, terms in ((COMPANY, archive.companies), (SOURCE, archive.sources),
-                        (TAG, archive.tags)):  # fmt: skip
-        index = ("terms", kind, tuple((t.name, t.slug, len(t.articles)) for t in terms))
-        entries.append(_entry(p.term_index(kind, terms), index))
-        for term in terms:
-            entries += p.term_entries(term)
-    months_by_year: dict[int, list[Period]] = {}
-    for month in archive.months:
-        months_by_year.setdefault(month.year, []).append(month)
-        entries += p.list_entries(p.month_list(month))
-    years = tuple(y.year for y in archive.years)
-    for y in archive.years:
-        inputs = ("year", p.versions_of(y.articles), years)
-        make = partial(p.year_page, y, months_by_year.get(y.year, []))
-        entries.append(PageEntry(urls.year_path(y.year), str(y.year), None, inputs, make))
-    entries.append(_entry(p.plain_page("404.html", "404.html", w["not_found"]), ("plain",)))
-    entries.append(_entry(p.plain_page(urls.SEARCH, "search.html", w["search"]), ("plain",)))
-    return entries
-
-
-def _entry(page: PagePlan, inputs: tuple) -> PageEntry:
-    """A page cheap enough to plan at once (an index of terms, a plain page)."""
-    return PageEntry(page.path, page.title, page.body_of, (page.template, *inputs),
-                     lambda: page)  # fmt: skip
 
 
 def plan_feeds(archive: Archive, config: SiteConfig) -> list[Feed]:

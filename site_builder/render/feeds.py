@@ -8,7 +8,7 @@ import os
 from site_builder.config import SiteConfig
 from site_builder.content.model import Article
 from site_builder.pages import urls
-from site_builder.pages.plan import Feed
+from site_builder.pages.views import Feed
 from site_builder.render.xmltext import escape, quoteattr
 
 

@@ -17,7 +17,7 @@ from site_builder.config import SiteConfig
 from site_builder.content.markup import RenderedBody, rewrite_markdown_links
 from site_builder.i18n import words
 from site_builder.pages import urls
-from site_builder.pages.plan import PagePlan
+from site_builder.pages.views import PagePlan
 from site_builder.problems import ContentErrors, Problem
 from site_builder.render.html_typography import typeset_html
 from site_builder.render.templates import (

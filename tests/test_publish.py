@@ -29,7 +29,7 @@ from urllib.parse import urljoin, urlsplit
 
 from support import tool_missing
 from support.crawl import crawl
-from support.sites import snapshot
+from support.sites import article, build, snapshot, write_site
 
 REPO = Path(__file__).resolve().parents[1]
 PREFIX = "/archive/"
@@ -346,6 +346,40 @@ def test_validation_finds_what_a_static_host_would_break(tmp_path):
     assert result.returncode == 0, result.stdout
     assert result.stdout.startswith(f"output valid for {base}: 7 files: 3 pages"), result.stdout
     assert ", 1 feed, 1 sitemap, " in result.stdout, result.stdout
+
+
+def test_validation_finds_a_search_index_that_is_incomplete_or_of_another_version(tmp_path):
+    """The browser reads meta.bin, then a directory, then a shard: a missing one is an empty
+    result, and an index of another format version is refused. validate names each."""
+    import gzip
+
+    base = "https://example.org/archive/"
+    files = {"content/companies.yaml": "HPE: {}\n"}
+    for i in range(30):
+        files[f"content/2020/10/a{i}.md"] = article(
+            title=f"HPE supprime {i} postes", body=f"Licenciements numéro {i} chez HPE."
+        )
+    write_site(tmp_path, files)
+    assert build(tmp_path, "--base-url", base) == 0
+    output = tmp_path / "output"
+    assert validate(output, base).returncode == 0
+
+    meta_path = output / "search/meta.bin"
+    meta = json.loads(gzip.decompress(meta_path.read_bytes()))
+    directory = f"search/dirs/{meta['dirs'][0][1]}.bin"
+    shard = json.loads(gzip.decompress((output / directory).read_bytes()))[0][1]
+    (output / f"search/shards/{shard}.bin").unlink()
+    result = validate(output, base)
+    assert result.returncode == 1
+    assert f"{directory} names search/shards/{shard}.bin, which is missing" in result.stdout
+
+    (output / directory).unlink()
+    meta_path.write_bytes(gzip.compress(json.dumps({**meta, "version": 2}).encode()))
+    result = validate(output, base)
+    assert f"search/meta.bin names {directory}, which is missing" in result.stdout
+    assert "search/meta.bin: format version 2, but the search page reads version 3" in (
+        result.stdout
+    )
 
 
 # -- hosting rules ---------------------------------------------------------------------------

@@ -357,12 +357,31 @@ def check_search(site: Site, problems: list[str]) -> int:
         except (OSError, EOFError, ValueError) as error:
             problems.append(f"search/meta.bin: unreadable: {error}")
             return len(files)
-        named = [f"search/shards/{name}.bin" for _first, name in meta.get("shards", [])]
+        from site_builder.search.export import FORMAT_VERSION
+
+        version = meta.get("version")
+        if version != FORMAT_VERSION:
+            problems.append(
+                f"search/meta.bin: format version {version!r}, but the search page reads "
+                f"version {FORMAT_VERSION}"
+            )
+        named = [f"search/dirs/{name}.bin" for _first, name in meta.get("dirs", [])]
         if meta.get("facets"):
             named.append(f"search/{meta['facets']}")
         for rel in named:
             if rel not in site.files:
                 problems.append(f"search/meta.bin names {rel}, which is missing")
+        for directory in named:
+            if not directory.startswith("search/dirs/") or directory not in site.files:
+                continue
+            try:
+                shards = _gunzip_json(site.output / directory)
+            except (OSError, EOFError, ValueError) as error:
+                problems.append(f"{directory}: unreadable: {error}")
+                continue
+            for _first, name in shards:
+                if f"search/shards/{name}.bin" not in site.files:
+                    problems.append(f"{directory} names search/shards/{name}.bin, which is missing")
     return len(files)
 
 

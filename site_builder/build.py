@@ -375,6 +375,8 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
                   page_paths, produced.full, transaction.folders, search_files,
                   site.frame)  # fmt: skip
         remember_warnings(cache, target, warnings)
+    if produced.stale is not None:  # about this build alone: not remembered
+        warnings += (stale_key_warning(produced.stale),)
     return BuildSummary(
         articles=len(archive.articles),
         pages=len(page_paths),
@@ -437,6 +439,18 @@ def remember_warnings(cache: BuildCache, target: str, warnings: tuple[Problem, .
     os.replace(tmp, file)
 
 
+def stale_key_warning(path: str) -> Problem:
+    """What a build says when its guard found a page out of date although its key had not
+    changed (it then rendered every page, so the site is right)."""
+    message = (
+        f"{path} was out of date although nothing it is made of had changed, as far as the "
+        "build could tell: every page was rendered again. This is a bug in site-builder (a "
+        "page's cache key misses something the page shows); please report it with the edit "
+        "that came before"
+    )
+    return Problem("build", None, None, message, severity="warning")
+
+
 def last_warnings(cache: BuildCache | None, target: str) -> tuple[Problem, ...]:
     if cache is None:
         return ()
@@ -457,7 +471,14 @@ def _produce_pages(site, previous, renderer, environment, transaction, progress,
     """Produce the pages; their paths. When the site's frame is the last build's, only the
     pages of the articles whose text changed are keyed again (unless a page of the last build
     is no longer in `output/` as written: then every page is)."""
-    from site_builder.output.produce import Produced, keep_pages, produce_pages, verify_frame
+    from site_builder.output.produce import (
+        Produced,
+        guard_sample,
+        keep_pages,
+        produce_pages,
+        stale_page,
+        verify_frame,
+    )
     from site_builder.pages import keys, urls
     from site_builder.pages.keys import page_entries
 
@@ -465,10 +486,16 @@ def _produce_pages(site, previous, renderer, environment, transaction, progress,
     bodies, known = site.loaded.bodies, previous.outputs
     texts = previous.texts  # the articles whose text changed since the last build here:
     changed = [a for a in site.archive.articles if texts.get(a.path) != a.content_hash]
+    stale = None
     if site.pages is None:
         entries = [keys.article_entry(site.planner, a) for a in changed]
         again = {urls.file_of(entry.path) for entry in entries}
-        kept = keep_pages(previous.page_paths, again, known, transaction)
+        # The guard of `produce_pages`, on a few article pages this build would keep.
+        others = [a for a in site.archive.articles if texts.get(a.path) == a.content_hash]
+        seed = environment + "\n".join(sorted(again)).encode()
+        sample = [keys.article_entry(site.planner, a) for a in guard_sample(others, seed)]
+        stale = stale_page(sample, renderer, bodies, transaction.output)
+        kept = keep_pages(previous.page_paths, again, known, transaction) if stale is None else None
         if kept is not None:
             produced = produce_pages(entries, renderer, bodies, environment, known, transaction,
                                      progress, None, workers, nice)  # fmt: skip
@@ -477,8 +504,11 @@ def _produce_pages(site, previous, renderer, environment, transaction, progress,
     pages = site.pages or page_entries(site.archive, site.config, planner=site.planner)
     if site.frame == previous.frame:
         verify_frame(pages, {a.path for a in changed}, environment, bodies, known)
+    again_all = stale is not None
     produced = produce_pages(pages, renderer, bodies, environment, known, transaction, progress,
-                             previous.full, workers, nice)  # fmt: skip
+                             previous.full, workers, nice, render_all=again_all)  # fmt: skip
+    if stale is not None:
+        produced = Produced(produced.fingerprints, produced.rendered, produced.full, stale)
     return produced, tuple(p.path for p in pages)
 
 

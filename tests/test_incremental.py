@@ -543,3 +543,50 @@ def test_a_template_edit_keeps_the_search_index_as_it_was(tmp_path, monkeypatch)
     build_site(tmp_path)
     assert indexed == [1] and shard.exists()
     assert snapshot(tmp_path / "output") == clean_build(tmp_path)
+
+
+def test_a_key_that_misses_what_its_page_shows_is_caught_and_every_page_rendered(
+    tmp_path, monkeypatch, capsys
+):
+    """As users build (no verification), a build still renders a few of the pages it would
+    keep and compares them with `output/`. Here article pages show a word their key leaves
+    out; once it changes, the next build notices, says so, and renders every page: the site is
+    a clean build's, byte for byte."""
+    import dataclasses
+
+    from site_builder.cli import main
+    from site_builder.output import produce
+    from site_builder.pages.plan import Planner
+
+    monkeypatch.setenv("SITE_BUILDER_VERIFY_KEYS", "0")
+    monkeypatch.setattr(produce, "GUARD_PAGES", 100)  # a guard that looks at every page kept
+    hidden = [""]
+    article_page = Planner.article_page
+
+    def with_a_hidden_input(self, article):
+        plan = article_page(self, article)
+        return dataclasses.replace(plan, title=plan.title + hidden[0])
+
+    monkeypatch.setattr(Planner, "article_page", with_a_hidden_input)
+    companies = ["[HPE]", "[Dell]", "[IBM]", "[Atos]"]  # no article relates to another
+    files = {f"content/2020/0{i + 1}/a{i}.md": article(title=f"Article {i}", date=f"2020-0{i + 1}-01",
+                                                      companies=companies[i], summary="Résumé.")
+             for i in range(4)}  # fmt: skip
+    write_site(tmp_path, files)
+    assert main(["build", "--root", str(tmp_path), "--base-url", "https://example.org/"]) == 0
+    hidden[0] = " (corrigé)"
+    edited = article(title="Article 0", date="2020-01-01", companies="[HPE]", summary="Résumé.",
+                     body="Un autre texte.")  # fmt: skip
+    (tmp_path / "content/2020/01/a0.md").write_text(edited, "utf-8")
+    capsys.readouterr()
+    assert main(["build", "--root", str(tmp_path), "--base-url", "https://example.org/"]) == 0
+    err = capsys.readouterr().err
+    assert "index.html was out of date although nothing it is made of had changed" in err
+    assert "every page was rendered again" in err
+    clean = tmp_path / "clean"
+    build_site(tmp_path, output=clean, base_url="https://example.org/", use_cache=False)
+    assert snapshot(tmp_path / "output") == snapshot(clean)
+
+    # The next build, with nothing changed, says nothing of it.
+    assert main(["build", "--root", str(tmp_path), "--base-url", "https://example.org/"]) == 0
+    assert "out of date" not in capsys.readouterr().err

@@ -4,9 +4,12 @@ unchanged, else render it (in worker processes when there are many) and hand it 
 
 from __future__ import annotations
 
+import heapq
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from hashlib import blake2b
+from pathlib import Path
 
 from site_builder.content.load import BodyStore
 from site_builder.output.cache import OutputRecord, unchanged
@@ -18,17 +21,23 @@ from site_builder.render.renderer import Renderer
 
 # Rendering in worker processes pays off past this many pages.
 PARALLEL_FROM = 400
+# Pages whose key did not change that every build renders anyway and compares with the bytes
+# `output/` holds: the guard against a key that misses something its page shows.
+GUARD_PAGES = 3
 
 
 @dataclass(frozen=True)
 class Produced:
     """What `produce_pages` did: the key of every page, and how many were rendered.
 
-    `full` holds, in verification mode only, each page's fingerprint of its whole context."""
+    `full` holds, in verification mode only, each page's fingerprint of its whole context;
+    `stale`, the page the guard found out of date although its key had not changed (every
+    page was then rendered again)."""
 
     fingerprints: dict[str, bytes]
     rendered: int
     full: dict[str, bytes]
+    stale: str | None = None
 
 
 class KeyMissesInput(AssertionError):
@@ -75,8 +84,11 @@ def produce_pages(
     previous_full: dict[str, bytes] | None = None,
     workers: int | None = None,
     nice: int = 0,
+    render_all: bool = False,
 ) -> Produced:
-    """Plan and render only the pages whose key changed (or whose file was touched)."""
+    """Plan and render only the pages whose key changed (or whose file was touched), unless
+    `render_all`. A few of the others are rendered too and compared with what `output/` holds
+    (see `stale_page`): when one differs, every page is rendered again."""
     verify = verifying()
     memo = Memo()
     fingerprints: dict[str, bytes] = {}
@@ -84,6 +96,7 @@ def produce_pages(
     # Pages to render, planned only where they render (a plan holds the whole context: all of
     # them at once would cost a gigabyte at 50,000 articles).
     todo: list[PageEntry | PagePlan] = []
+    kept: list[tuple[str, PageEntry | PagePlan]] = []
     for entry in entries:
         path = urls.file_of(entry.path)
         key = page_key(entry, environment, bodies)
@@ -96,16 +109,58 @@ def produce_pages(
             was = (previous_full or {}).get(path)
             if old is not None and old.fingerprint == key and was is not None and was != full[path]:
                 raise KeyMissesInput(f"{path}: its key did not change but its context did")
-        if unchanged(path, key, previous, transaction.output, transaction.touched):
-            transaction.keep(path)
+        if not render_all and unchanged(
+            path, key, previous, transaction.output, transaction.touched
+        ):
+            kept.append((path, page if page is not None else entry))
         else:
             todo.append(page if page is not None else entry)
+    stale = None
+    if kept and not verify:  # verification checks every page already
+        seed = environment + "\n".join(urls.file_of(p.path) for p in todo).encode()
+        sample = guard_sample([page for _path, page in kept], seed)
+        stale = stale_page(sample, renderer, bodies, transaction.output)
+        if stale is not None:
+            todo += [page for _path, page in kept]
+            kept = []
+    for path, _page in kept:
+        transaction.keep(path)
     total = len(todo)
     workers = workers or os.cpu_count() or 1
     for done in _render_all(todo, renderer, bodies, transaction, workers, nice):
         if done % 200 == 0 or done == total:
             progress("pages", done, total)
-    return Produced(fingerprints, total, full)
+    return Produced(fingerprints, total, full, stale)
+
+
+def guard_sample(items: list, seed: bytes) -> list:
+    """`GUARD_PAGES` of `items` (pages or articles), picked by a digest of their path and
+    `seed`: another few whenever the seed (what changed) does, so that over many builds every
+    page is checked."""
+
+    def rank(item) -> bytes:
+        return blake2b(seed + item.path.encode(), digest_size=8).digest()
+
+    return heapq.nsmallest(GUARD_PAGES, items, key=rank)
+
+
+def stale_page(
+    pages: list[PageEntry | PagePlan], renderer: Renderer, bodies: BodyStore, output: Path
+) -> str | None:
+    """The first of `pages`, pages a build keeps because their key did not change, that
+    renders now to other bytes than its file in `output/`: its key misses something the page
+    shows. None when every one is as it was."""
+    for page in pages:
+        path = urls.file_of(page.path)
+        plan = page.plan() if isinstance(page, PageEntry) else page
+        body = bodies.get_path(plan.body_of) if plan.body_of else None
+        try:
+            was = (output / path).read_bytes()
+        except OSError:
+            continue
+        if renderer.render(plan, body) != was:
+            return path
+    return None
 
 
 def keep_pages(

@@ -491,9 +491,10 @@ def _produce_pages(site, previous, renderer, environment, transaction, progress,
         entries = [keys.article_entry(site.planner, a) for a in changed]
         again = {urls.file_of(entry.path) for entry in entries}
         # The guard of `produce_pages`, on a few article pages this build would keep.
-        others = [a for a in site.archive.articles if texts.get(a.path) == a.content_hash]
         seed = environment + "\n".join(sorted(again)).encode()
-        sample = [keys.article_entry(site.planner, a) for a in guard_sample(others, seed)]
+        edited = {a.path for a in changed}
+        others = [a for a in guard_sample(site.archive.articles, seed) if a.path not in edited]
+        sample = [keys.article_entry(site.planner, a) for a in others]
         stale = stale_page(sample, renderer, bodies, transaction.output)
         kept = keep_pages(previous.page_paths, again, known, transaction) if stale is None else None
         if kept is not None:

@@ -82,8 +82,8 @@ def content_name(data: bytes) -> str:
 
 def gzip_bytes(data: bytes) -> bytes:
     """Deterministic gzip: no name, mtime 0. Level 6 rather than 9: on this index's files it
-    compresses twice as fast (six times for the facets file) for 0.5 % more bytes in shards
-    and 2.4 % in the facets file, and an edit compresses again every shard it touched."""
+    compresses much faster (the facets file most of all) for barely more bytes, and an edit
+    compresses again every shard it touched."""
     # zlib writes the gzip header itself (mtime 0, no name), the same on every Python version;
     # gzip.compress does not: since 3.13 its header says "unknown OS" where zlib says Unix.
     return zlib.compress(data, level=6, wbits=31)
@@ -107,7 +107,7 @@ def varint(value: int) -> bytes:
 
 
 # Encoding millions of postings in Python: small values come from a table.
-# Made as `varint` would make them, in a quarter of the time: every search worker imports this.
+# Made as `varint` would make them, faster: every search worker imports this.
 _SMALL = [bytes((v,)) for v in range(1 << 7)]
 _SMALL += [bytes((low, high)) for high in range(1, 1 << 7) for low in range(1 << 7, 1 << 8)]
 assert len(FIELDS) <= 14, "field masks are read from _SMALL"
@@ -119,7 +119,7 @@ def term_order(term: str) -> bytes:
 
 
 # Past this many postings a block is encoded with numpy (an edit re-encodes the postings of
-# common words, tens of thousands each; a cold build encodes a hundred thousand short lists).
+# common words, long ones; a cold build encodes a great many short lists).
 VECTOR_FROM = 48
 _DTYPES = (np.int64, np.uint8, np.uint32, np.uint8)  # the arrays' typecodes q, B, I, B
 
@@ -151,7 +151,8 @@ def encode_block(columns: Columns) -> bytes:
     skipped = slots - np.concatenate(([-1], slots[:-1])) - 1
     pieces = [varint(doc_ids.size), varints(new_day), varints(np.where(new_day, slots, skipped)),
               varints(masks)]  # fmt: skip
-    for number in np.flatnonzero(np.bincount(fields)):  # np.unique imports numpy.ma: 12 ms
+    # not np.unique: it imports numpy.ma, slow to import in every search worker
+    for number in np.flatnonzero(np.bincount(fields)):
         where = fields == number
         pieces += [varints(tfs[where]), lengths[where].tobytes()]
     return b"".join(pieces)
@@ -256,8 +257,8 @@ def _select(columns: Columns, postings: np.ndarray) -> Columns:
 def frontier(columns: Columns) -> list[tuple[tuple[int, int, int], ...]]:
     """Vectors ((field, frequency, length byte), …) such that every document of `columns` is
     below one of them in every field; none below another. Exact: rounding the values the safe
-    way makes fewer vectors but a bound too loose to settle anything (at 10,000 articles,
-    `acquisition`'s tail would seem to reach 31.6 where its best document scores 22.1)."""
+    way makes fewer vectors but a bound too loose to settle anything (a common word's tail
+    would seem to reach scores far above its best document's)."""
     ids, fields, tfs, lengths = _arrays(columns)
     if ids.size == 0:
         return []
@@ -337,8 +338,8 @@ class Shard:
 
 class SearchFile(NamedTuple):
     """One file of the static index: its bytes are made (or read from the cache) only when
-    `fingerprint` says the output does not hold them already. (A tuple: a build lists 10,000
-    fragments.)"""
+    `fingerprint` says the output does not hold them already. (A tuple: a build lists a
+    fragment per article.)"""
 
     path: str
     fingerprint: bytes

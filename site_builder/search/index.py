@@ -75,8 +75,8 @@ class IndexUpdate:
     generation: int
     changes: tuple[IndexChange, ...]
     statistics: IndexStatistics
-    # Past KEEP_CHANGES documents the changes are not kept (each vector is tens of KB):
-    # whatever derives from the store starts over from it.
+    # Past KEEP_CHANGES documents the changes are not kept (each vector holds every term of
+    # its document): whatever derives from the store starts over from it.
     complete: bool = True
 
 
@@ -127,7 +127,7 @@ def schema():
     from whoosh import fields
     from whoosh.analysis import SpaceSeparatedTokenizer
 
-    # No positions: they triple indexing time. Phrases are checked on the stored text.
+    # No positions: they make indexing much slower. Phrases are checked on the stored text.
     spec = {f.name: fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False) for f in FIELDS}
     spec.update(
         key=fields.ID(unique=True, stored=True),

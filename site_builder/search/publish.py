@@ -98,7 +98,8 @@ def publish_search(
         else:
             documents = plan_documents(archive, bodies, context)
             docs = documents.made
-            totals = [0] * len(FIELDS)  # summed while the vectors stream by (kept: 1 GB at 50k)
+            # summed while the vectors stream by (kept, every vector would stay in memory)
+            totals = [0] * len(FIELDS)
 
             def vectors():
                 for doc in docs:

@@ -188,7 +188,7 @@ class PostingStore:
         return list(self.db.execute("SELECT term, size FROM terms"))
 
     def tail_names(self) -> list[str]:
-        """The name of every common term's tail (see `export.term_entry`); equal tails, one."""
+        """The name of every common term's tail (see `blocks.term_entry`); equal tails, one."""
         rows = self.db.execute("SELECT DISTINCT tail_name FROM terms WHERE tail_name IS NOT NULL")
         return sorted(row[0] for row in rows)
 

@@ -6,7 +6,7 @@ its output path. It depends on no other article unless two of one day hash alike
 seldom renumbers another, a clean and an incremental build agree, and sorting by id is sorting
 by date (a year is an id range). Two articles of one day with the same hash are resolved by path
 order: the next one takes the next free slot. Few first choices keep the ids of one day close,
-which the static index encodes in a few bits (`export.py`): 64 rather than 4,096 makes the
+which the static index encodes in a few bits (`blocks.py`): 64 rather than 4,096 makes the
 tails of common words markedly smaller.
 """
 

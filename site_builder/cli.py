@@ -38,10 +38,10 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> None:
     """The `site-builder` program: `main`, then exit at once.
 
-    A build leaves hundreds of thousands of objects (the archive, the plan); an interpreter
-    that frees them one by one and collects them once more on the way out takes 45 ms at
-    10,000 articles, a twentieth of an edit's build. Everything the commands write is closed
-    or committed before they return, so only the standard streams need flushing."""
+    A build leaves a great many objects (the archive, the plan); an interpreter that frees
+    them one by one and collects them once more on the way out adds a noticeable share to an
+    edit's build. Everything the commands write is closed or committed before they return, so
+    only the standard streams need flushing."""
     try:
         code = main()
         sys.stdout.flush()

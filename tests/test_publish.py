@@ -408,11 +408,11 @@ def test_files_cached_forever_are_named_by_their_content(tmp_path, monkeypatch):
     """Every file `_headers` marks immutable is named by a hash of its bytes: its URL changes
     whenever its bytes do, so a host may cache it for a year. Checked on the sample, then
     after a stylesheet change and an article edit: no immutable path holds new bytes."""
-    from site_builder.search import export
+    from site_builder.search import blocks
 
     # Search tails exist only for common terms: make the sample's common enough.
-    monkeypatch.setattr(export, "SPLIT_FROM", 4)
-    monkeypatch.setattr(export, "HEAD_DOCS", 2)
+    monkeypatch.setattr(blocks, "SPLIT_FROM", 4)
+    monkeypatch.setattr(blocks, "HEAD_DOCS", 2)
     from site_builder.cli import main
     from site_builder.content.inputs import default_templates_dir
 

@@ -13,7 +13,7 @@ import pytest
 
 from site_builder.cli import main
 from site_builder.i18n import words
-from site_builder.search import export
+from site_builder.search import blocks, export
 from support.browser import collect_errors, run_axe
 from support.server import serve_directory
 from support.sites import article, build, write_site
@@ -301,8 +301,8 @@ def generated(tmp_path_factory) -> Path:
     generate.generate_archive(root, 300, seed=5)
     # Common terms split as in a big archive (past 1,536 documents, heads of 384), at this size.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(export, "SPLIT_FROM", 60)
-        patch.setattr(export, "HEAD_DOCS", 40)
+        patch.setattr(blocks, "SPLIT_FROM", 60)
+        patch.setattr(blocks, "HEAD_DOCS", 40)
         assert build(root) == 0
     assert list((root / "output/search/tails").iterdir())
     return root

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from site_builder.search import export
+from site_builder.search import blocks, export
 from site_builder.search.documents import SLOTS, assign_ids, path_slot
 from support.sites import article, build, snapshot, write_site
 
@@ -39,7 +39,7 @@ SMALL_HEADS = {"SPLIT_FROM": 40, "HEAD_DOCS": 16}
 def small_heads(monkeypatch):
     """Common terms split as in a big archive, at this module's small sizes."""
     for name, value in SMALL_HEADS.items():
-        monkeypatch.setattr(export, name, value)
+        monkeypatch.setattr(blocks, name, value)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def generated(tmp_path_factory) -> Path:
     root = generated_site(tmp_path_factory.mktemp("gen") / "site", 200)
     with pytest.MonkeyPatch.context() as patch:
         for name, value in SMALL_HEADS.items():
-            patch.setattr(export, name, value)
+            patch.setattr(blocks, name, value)
         assert build(root) == 0
     assert any(path.startswith("search/tails/") for path in search_files(root))
     return root
@@ -143,7 +143,7 @@ def read_entry(entry: bytes, files: dict[str, bytes]) -> dict[int, list[tuple[in
         front.append(vector)
     head = read_block(entry, p)
     tail_file = files[f"search/tails/{tail_name}.bin"]
-    assert export.content_name(tail_file) == tail_name
+    assert blocks.content_name(tail_file) == tail_name
     tail = read_block(gzip.decompress(tail_file))
     tail_docs: dict[int, dict[int, tuple[int, int]]] = {}
     for number, postings in tail.items():
@@ -318,14 +318,14 @@ def test_every_incremental_step_equals_a_clean_build(tmp_path):
 def test_search_files_are_gzip_with_the_same_header_on_every_python(data):
     """Python 3.13's gzip module writes another OS byte than 3.11's: the search files must not
     change with the Python that built them (the golden test runs on both)."""
-    packed = export.gzip_bytes(data)
+    packed = blocks.gzip_bytes(data)
     assert gzip.decompress(packed) == data
     # Magic, deflate, no flags, mtime 0, no extra flags, Unix.
     assert packed[:10] == b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
 
 
 def test_the_table_of_small_varints_holds_their_encoding():
-    assert [export.varint(v) for v in range(1 << 14)] == export._SMALL
+    assert [blocks.varint(v) for v in range(1 << 14)] == blocks._SMALL
 
 
 @given(
@@ -348,7 +348,7 @@ def test_long_posting_lists_encode_as_the_reference_encoder_does(postings):
         for number in sorted(numbers):
             for column, value in zip(columns, (doc_id, number, tf, length), strict=True):
                 column.append(value)
-    assert export.encode_block(columns) == export._encode_small(columns)
+    assert blocks.encode_block(columns) == blocks._encode_small(columns)
 
 
 def test_an_edit_makes_the_search_document_of_that_article_alone(tmp_path, monkeypatch):
@@ -443,6 +443,7 @@ def test_after_an_upgrade_the_search_files_are_a_clean_build_s(tmp_path, monkeyp
     assert build(root) == 0
     for module in (cache, build_module, catalogue, postings):
         monkeypatch.setattr(module, "code_digest", lambda: "the next version")
-    monkeypatch.setattr(export, "gzip_bytes", lambda data: gzip.compress(data, 1, mtime=0))
+    for module in (blocks, export):  # the tails are compressed in blocks, the other files in export
+        monkeypatch.setattr(module, "gzip_bytes", lambda data: gzip.compress(data, 1, mtime=0))
     assert build(root) == 0
     assert search_files(root) == clean_search_files(root, tmp_path / "clean")

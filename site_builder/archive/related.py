@@ -64,7 +64,8 @@ def related_articles(
                 if other != me and other in rank:
                     scores[other] = scores.get(other, 0.0) + text_weight * similarity
         # Only candidates scoring at least the limit-th best score can make the list: the
-        # full ordering (55 candidates an article at 10,000 articles) is for those alone.
+        # full ordering (of the many candidates a large archive gives each article) is for
+        # those alone.
         pool = scores
         if len(scores) > limit:
             cutoff = heapq.nlargest(limit, scores.values())[-1]

@@ -50,7 +50,7 @@ class SourceRecord(NamedTuple):
     """What one content file gave last time.
 
     Saved with its parse result in one of a few groups of records (see `BuildCache.sources`),
-    not pickled on its own: unpickling 10,000 results one by one took 0.19 s of every edit."""
+    not pickled on its own: unpickling every result one by one was a large share of an edit."""
 
     size: int
     mtime_ns: int
@@ -90,15 +90,17 @@ def touched_outputs(outputs: dict[str, OutputRecord], output: Path) -> frozenset
 def _as_written(path: str, record: OutputRecord, output: Path) -> bool:
     """True when `output/path` has the size and mtime it had when written."""
     try:
-        st = os.stat(f"{output}/{path}")  # not `output / path`: 25k of them cost 0.2 s
+        # not `output / path`: building Path objects for every output is a measurable share
+        # of a no-op build
+        st = os.stat(f"{output}/{path}")
     except OSError:
         return False
     return (st.st_size, st.st_mtime_ns) == (record.size, record.mtime_ns)
 
 
-# A build with nothing changed stats every output. From a warm inode cache that takes 3 µs a
-# file, and threads only add contention; from a cold one (a CI runner that restored `output/`)
-# 70 µs, and eight threads reading at once take less than half the time. The first files
+# A build with nothing changed stats every output. From a warm inode cache each stat is quick,
+# and threads only add contention; from a cold one (a CI runner that restored `output/`) each
+# one waits on the disk, and eight threads reading at once take much less time. The first files
 # stated tell which case it is.
 _PROBE = 256
 _COLD_SECONDS_PER_FILE = 20e-6
@@ -155,7 +157,7 @@ class CacheState:
 
 
 # The records are saved as plain tuples: pickle calls Python code for each named tuple, which
-# made saving the state of 10,000 articles take 0.1 s instead of 0.03 s.
+# made saving the state several times slower.
 def _tuples(state: CacheState) -> CacheState:
     targets = {
         target: replace(t, outputs={path: tuple(r) for path, r in t.outputs.items()})
@@ -173,11 +175,11 @@ def _records(state: CacheState) -> CacheState:
 @contextlib.contextmanager
 def no_gc(keep: bool = False):
     """Pickling builds or walks many objects and none of them cyclic garbage: a collection in
-    the middle would only scan them all again (it doubles the time to load the state).
+    the middle would only scan them all again (a large share of the time to load the state).
 
     With `keep`, what was made lives as long as the build: it is frozen out of the collector's
-    reach, or the first collection after would scan it all (0.03 s per 10,000 articles, three
-    times over while loading them). `build_site` unfreezes when it ends."""
+    reach, or the first collection after would scan it all (and, while loading them, more than
+    once). `build_site` unfreezes when it ends."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -208,11 +210,11 @@ class BuildCache:
         return self.directory / "state.pickle"
 
     # -- content files ---------------------------------------------------------------------------
-    # They have a file of their own (two thirds of the state at 10,000 articles): a build that
-    # finds nothing changed stops before reading it. The records are pickled in groups, a
-    # file's group given by a hash of its path: one pickle per group loads 10,000 records with
-    # their parse results in 0.07 s (a pickle per file took 0.19 s), and an edit pickles again
-    # only its own group (pickling them all takes 0.11 s).
+    # They have a file of their own (most of the state): a build that finds nothing changed
+    # stops before reading it. The records are pickled in groups, a file's group given by a
+    # hash of its path: one pickle per group loads the records with their parse results much
+    # faster than a pickle per file, and an edit pickles again only its own group rather than
+    # all of them.
     @property
     def _sources_file(self) -> Path:
         return self.directory / "sources.pickle"
@@ -240,8 +242,8 @@ class BuildCache:
         self._sources = (settings, records)
 
     def _save_sources(self) -> None:
-        # Written only when they changed (a template edit leaves them as they were: 10 MB at
-        # 10,000 articles). They are checked file by file when read back.
+        # Written only when they changed (a template edit leaves them as they were, and they
+        # are large). They are checked file by file when read back.
         old_key, old_records, old_groups = self._sources_read or ("", {}, {})
         if self._sources is None or self._sources == (old_key, old_records):
             return
@@ -265,8 +267,8 @@ class BuildCache:
         self._sources_read = (key, records, groups)
 
     # -- related articles ------------------------------------------------------------------------
-    # Their own file too (a third of the state at 10,000 articles), written only when they
-    # change: an edit of a body, a summary or a title leaves them as they were.
+    # Their own file too (a large part of the state), written only when they change: an edit
+    # of a body, a summary or a title leaves them as they were.
     @property
     def _related_file(self) -> Path:
         return self.directory / "related.pickle"
@@ -348,9 +350,9 @@ def _load(path: Path) -> tuple | None:
 
 def open_database(path: Path, **options) -> sqlite3.Connection:
     """A SQLite database of the cache, in WAL mode. A new one gets pages of 32 KB: the cache
-    stores blobs of several KB (bodies, documents, postings), which 4 KB pages cut into
-    chains of overflow pages; a cold build at 10,000 articles made 371,000 reads and writes
-    of pages, and makes 100,000."""
+    stores blobs (bodies, documents, postings) larger than SQLite's default 4 KB pages,
+    which cut them into chains of overflow pages; with larger pages a cold build reads and
+    writes far fewer pages."""
     db = sqlite3.connect(path, **options)
     try:
         db.execute("PRAGMA page_size=32768")  # only before the database has any table

@@ -93,7 +93,7 @@ def produce_pages(
     fingerprints: dict[str, bytes] = {}
     full: dict[str, bytes] = {}
     # Pages to render, planned only where they render (a plan holds the whole context: all of
-    # them at once would cost a gigabyte at 50,000 articles).
+    # them at once would hold the contexts of every page of a large archive in memory).
     todo: list[PageEntry | PagePlan] = []
     kept: list[tuple[str, PageEntry | PagePlan]] = []
     for entry in entries:

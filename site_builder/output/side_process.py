@@ -2,9 +2,9 @@
 
 Until the archive is built, the build runs on one core. Meanwhile the helper stats every file
 and folder the last build left in `output/`: the build then knows which were touched since
-without statting 25,000 files (at 10,000 articles) on its own path. Then it imports whoosh and
-waits for the search worker to hand over whoosh's share of the index update
-(`search.index.WhooshChanges`), which it applies while the worker exports the static index.
+without statting every output file on its own path. Then it imports whoosh and waits for the
+search worker to hand over whoosh's share of the index update (`search.index.WhooshChanges`),
+which it applies while the worker exports the static index.
 """
 
 from __future__ import annotations
@@ -94,8 +94,8 @@ def _main(output, outputs, folders, search_folder, changes, results, parent_ends
         results.send(
             OutputSurvey(touched_outputs(outputs, output), survey_folders(output, folders))
         )
-        # Imported while waiting, rather than by the update once the changes came: 0.07 s
-        # (whoosh.query compiles the English morphology's patterns).
+        # Imported while waiting, rather than by the update once the changes came: importing
+        # is slow (whoosh.query compiles the English morphology's patterns).
         import whoosh.codec.whoosh3
         import whoosh.filedb.compound
         import whoosh.query

@@ -118,7 +118,8 @@ def _template_class():
     """Compiled templates that write their output expressions (`{{ value }}`, autoescaped) with
     markupsafe's escaping, without wrapping each text in `Markup`: an output expression only
     writes its result out, into the page or into a buffer that becomes `Markup` as a whole.
-    Building 2.5 million `Markup` objects was a tenth of rendering a 10,000-article site."""
+    Building a `Markup` object for every output expression was a sizeable share of rendering
+    a large site."""
     import jinja2
     from markupsafe import _escape_inner
 

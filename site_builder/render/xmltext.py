@@ -1,6 +1,6 @@
 """XML text and attribute values for the feeds and sitemaps, written as `xml.sax.saxutils`
 writes them. That module imports `urllib.request` (and with it `http.client` and `email`):
-15 ms of every build that writes a feed, a sixtieth of an edit."""
+a cost paid by every build that writes a feed."""
 
 from __future__ import annotations
 

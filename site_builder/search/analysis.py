@@ -38,7 +38,7 @@ GROUPS = (FR, EN, PLAIN)
 MIN_TOKEN = 2
 
 # whoosh's default RegexTokenizer pattern, `\w+(\.?\w+)*`, in an equal form that never
-# backtracks: a fifth quicker.
+# backtracks, and so is quicker.
 TOKEN_RE = re.compile(r"\w++(?:\.\w++)*+")
 
 STOP_WORDS: dict[str, frozenset[str]] = {

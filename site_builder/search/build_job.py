@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 # `helper.py`), which imported whoosh meanwhile. When most documents change (a cold build), one
 # worker rebuilds the static index from its own analysis and sends each document's vector
 # through a pipe to the other, which updates whoosh and the store (a document is analysed once:
-# 3 s of CPU at 10,000 articles).
+# analysis is a large share of a cold build's CPU).
 SEARCH_IN_WORKER_FROM = 2000
 
 
@@ -133,8 +133,8 @@ def _received(receiving) -> Iterator[DocumentVector]:
 def _search_outputs(rebuild: bool = False):
     """Produce the search files: (those not kept as the last build left them, with their
     fingerprints; the last build's that are gone; the staging of the files written; the
-    statistics of a rebuild). The kept files do not cross the process boundary: 11,000 at
-    10,000 articles, of which an edit changes a dozen."""
+    statistics of a rebuild). The kept files do not cross the process boundary: there is
+    about one per article, of which an edit changes a few."""
     from site_builder.output.produce import keep_or_put
     from site_builder.search.publish import publish_search
 

@@ -8,7 +8,7 @@ settings and the archive's companies, sources and tags with their slugs and alia
 from, its id, output path and facet values. When the context is the same, a document is made
 again only for an article whose own inputs changed or whose id moved (ids depend on the other
 articles of the same day); every other document is known unchanged without being made: an
-edit makes one document instead of 10,000.
+edit makes one document instead of one per article.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from site_builder.search.documents import (
 
 
 class Entry(NamedTuple):
-    """What the store knows of one article's document (strings, so that SQLite gives back
-    10,000 of them in a few milliseconds)."""
+    """What the store knows of one article's document (plain strings, which SQLite gives
+    back quickly for every article at once)."""
 
     id: int
     path: str  # output path

@@ -6,8 +6,8 @@ its output path. It depends on no other article unless two of one day hash alike
 seldom renumbers another, a clean and an incremental build agree, and sorting by id is sorting
 by date (a year is an id range). Two articles of one day with the same hash are resolved by path
 order: the next one takes the next free slot. Few first choices keep the ids of one day close,
-which the static index encodes in a few bits (`export.py`): 64 rather than 4,096 made the
-tails of common words a quarter smaller at 50,000 articles (`stockag`: 103 KB to 79 KB).
+which the static index encodes in a few bits (`blocks.py`): 64 rather than 4,096 makes the
+tails of common words markedly smaller.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class SearchDocument:
 
     @property
     def body(self) -> str:
-        """The body as plain text, read from the body store each time (kept, 50,000 bodies would
+        """The body as plain text, read from the body store each time (kept, every body would
         stay in memory until the index is written)."""
         return self.read_body()
 

@@ -1,6 +1,6 @@
 """The whoosh index in the build cache (`<root>/<cache_dir>/search/`, never published), kept in
 step with the archive document by document, and the exact statistics both front ends score
-with.
+with (`scoring.py`).
 
 Articles are analysed once (`analysis.py`) and given to whoosh as their vectors
 (`whoosh_write.py`), so whoosh does no analysis of its own at indexing time. The document store
@@ -20,14 +20,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import repeat
-from math import log
 from pathlib import Path
 
-from whoosh.scoring import BaseScorer, WeightingModel
-
 from site_builder.search.analysis import (
-    BM25_B,
-    BM25_K1,
     FIELD_NUMBER,
     FIELDS,
     PLAIN,
@@ -38,10 +33,9 @@ from site_builder.search.analysis import (
 from site_builder.search.catalogue import Documents, slugs
 from site_builder.search.documents import SLOTS, SearchDocument
 from site_builder.search.folders import KEEP_CHANGES, STORE_FILE, WHOOSH_DIR
+from site_builder.search.scoring import ExactBM25F
 from site_builder.search.store import DocumentStore, DocumentVector, IndexStatistics
 from site_builder.search.whoosh_write import write
-
-FIELD_BOOST = {f.name: f.boost for f in FIELDS}
 
 
 def document_terms(stored: dict) -> dict[str, list[str]]:
@@ -75,8 +69,8 @@ class IndexUpdate:
     generation: int
     changes: tuple[IndexChange, ...]
     statistics: IndexStatistics
-    # Past KEEP_CHANGES documents the changes are not kept (each vector is tens of KB):
-    # whatever derives from the store starts over from it.
+    # Past KEEP_CHANGES documents the changes are not kept (each vector holds every term of
+    # its document): whatever derives from the store starts over from it.
     complete: bool = True
 
 
@@ -113,21 +107,11 @@ def _whoosh_documents(store: DocumentStore) -> Iterator[tuple[dict, DocumentVect
         yield _whoosh_fields(doc_id, slugs(company), source_slug, slugs(tag)), vector
 
 
-def bm25(idf: float, tf: float, fl: float, avgfl: float, b: float, k1: float) -> float:
-    """whoosh's BM25 term score; the browser computes the same expression in the same order."""
-    return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
-
-
-def idf(documents: int, df: int) -> float:
-    """whoosh's inverse document frequency."""
-    return log(documents / (df + 1)) + 1
-
-
 def schema():
     from whoosh import fields
     from whoosh.analysis import SpaceSeparatedTokenizer
 
-    # No positions: they triple indexing time. Phrases are checked on the stored text.
+    # No positions: they make indexing much slower. Phrases are checked on the stored text.
     spec = {f.name: fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False) for f in FIELDS}
     spec.update(
         key=fields.ID(unique=True, stored=True),
@@ -342,72 +326,3 @@ class SearchIndex:
 
         ix = index.open_dir(str(self.whoosh_dir))
         return ix.searcher(weighting=ExactBM25F(statistics))
-
-
-class _FieldScorer(BaseScorer):
-    def __init__(self, searcher, fieldname, term_idf, avgfl, boost):
-        self.searcher = searcher
-        self.fieldname = fieldname
-        self.idf = term_idf
-        self.avgfl = avgfl
-        self.boost = boost
-
-    def supports_block_quality(self):
-        return False
-
-    def max_quality(self):
-        return float("inf")
-
-    def score(self, matcher):
-        # The field length as whoosh stores it (one byte, byte_to_length): the browser index
-        # carries the same byte with every posting.
-        fl = self.searcher.doc_field_length(matcher.id(), self.fieldname, 1)
-        return self.boost * bm25(self.idf, matcher.weight(), fl, self.avgfl, BM25_B, BM25_K1)
-
-
-class _ZeroScorer(BaseScorer):
-    """Filters (`company:`, `year:` …) select documents without adding to their score."""
-
-    def supports_block_quality(self):
-        return False
-
-    def max_quality(self):
-        return 0.0
-
-    def score(self, matcher):
-        return 0.0
-
-
-class ExactBM25F(WeightingModel):
-    """whoosh's BM25F with field boosts, fed by exact statistics: document frequencies count
-    live postings only, N and average field lengths come from `IndexStatistics`."""
-
-    def __init__(self, statistics: IndexStatistics):
-        self.statistics = statistics
-        self._df: dict[tuple[str, bytes], int] = {}
-
-    def document_frequency(self, searcher, fieldname, text) -> int:
-        key = (fieldname, text)
-        if key not in self._df:
-            reader = searcher.get_parent().reader()
-            if (fieldname, text) in reader:
-                # postings() skips deleted documents; doc_frequency() would count them.
-                self._df[key] = sum(1 for _ in reader.postings(fieldname, text).all_ids())
-            else:
-                self._df[key] = 0
-        return self._df[key]
-
-    def idf(self, searcher, fieldname, text):
-        return idf(self.statistics.documents, self.document_frequency(searcher, fieldname, text))
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        number = FIELD_NUMBER.get(fieldname)
-        if number is None:
-            return _ZeroScorer()
-        return _FieldScorer(
-            searcher,
-            fieldname,
-            self.idf(searcher, fieldname, text),
-            self.statistics.average_length(number),
-            FIELD_BOOST[fieldname],
-        )

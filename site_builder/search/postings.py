@@ -81,7 +81,7 @@ class PostingStore:
         )
         self.db.execute("CREATE INDEX IF NOT EXISTS terms_tails ON terms (tail_name)")
         # Every build reads each term's size: the index answers without reading the rows'
-        # postings (a scan of the table read them all: 28 ms at 10,000 articles, 3.5 ms with it).
+        # postings (a scan of the table would read them all).
         self.db.execute("CREATE INDEX IF NOT EXISTS terms_sizes ON terms (term, size)")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS shards (key BLOB PRIMARY KEY, name TEXT, data BLOB)"
@@ -91,7 +91,7 @@ class PostingStore:
             "(id INTEGER PRIMARY KEY, fingerprint BLOB, data BLOB)"
         )
         # Each build reads every shard's name and every fragment's fingerprint: from these indexes,
-        # without reading the rows' bytes (a scan of the tables read 11 MB at 10,000 articles).
+        # without reading the rows' bytes (a scan of the tables would read them all).
         self.db.execute("CREATE INDEX IF NOT EXISTS shards_names ON shards (key, name)")
         self.db.execute(
             "CREATE INDEX IF NOT EXISTS fragments_fingerprints ON fragments (id, fingerprint)"
@@ -188,7 +188,7 @@ class PostingStore:
         return list(self.db.execute("SELECT term, size FROM terms"))
 
     def tail_names(self) -> list[str]:
-        """The name of every common term's tail (see `export.term_entry`); equal tails, one."""
+        """The name of every common term's tail (see `blocks.term_entry`); equal tails, one."""
         rows = self.db.execute("SELECT DISTINCT tail_name FROM terms WHERE tail_name IS NOT NULL")
         return sorted(row[0] for row in rows)
 

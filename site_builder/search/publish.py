@@ -10,8 +10,9 @@ from site_builder.archive.model import Archive
 from site_builder.config import SiteConfig
 from site_builder.pages import urls
 from site_builder.search.analysis import FIELDS
+from site_builder.search.blocks import content_name, term_entry
 from site_builder.search.catalogue import context_of, plan_documents
-from site_builder.search.export import SearchFile, content_name, export_index, term_entry
+from site_builder.search.export import SearchFile, export_index
 from site_builder.search.folders import cache_folder
 from site_builder.search.index import (
     IndexUpdate,
@@ -98,7 +99,8 @@ def publish_search(
         else:
             documents = plan_documents(archive, bodies, context)
             docs = documents.made
-            totals = [0] * len(FIELDS)  # summed while the vectors stream by (kept: 1 GB at 50k)
+            # summed while the vectors stream by (kept, every vector would stay in memory)
+            totals = [0] * len(FIELDS)
 
             def vectors():
                 for doc in docs:

@@ -66,7 +66,7 @@ class DocumentStore:
             "stored TEXT NOT NULL, vector BLOB NOT NULL)"
         )
         # Each build counts the documents and reads their keys: from this index, without
-        # reading the rows (their text and vectors: a scan read 89 MB at 10,000 articles).
+        # reading the rows (their text and vectors, which a scan would read in full).
         self.db.execute("CREATE INDEX IF NOT EXISTS docs_keys ON docs (id, key)")
         # What each article's document was made from (`catalogue.Entry`).
         self.db.execute(

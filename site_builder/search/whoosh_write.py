@@ -2,7 +2,7 @@
 
 whoosh's own path re-analyses each field (a token stream built from the terms, counted again)
 and sorts every posting through an external merge sort that pickles each one to a temporary
-file and back: two thirds of a cold build's whoosh update. Documents are added in docnum order,
+file and back: most of a cold build's whoosh update. Documents are added in docnum order,
 so a term's postings arrive sorted already: here they are kept in memory per term, eight bytes
 each (`TermPool`), only the terms are sorted, and each term goes to whoosh's postings writer a
 block at a time. A text field's postings come straight from the document's vector; the other

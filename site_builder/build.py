@@ -462,7 +462,7 @@ def _read_warnings(file: Path) -> dict[str, tuple[Problem, ...]]:
 
     try:
         kept = pickle.loads(file.read_bytes())
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+    except Exception:  # missing, damaged, or written by a version whose classes moved
         return {}
     return kept if isinstance(kept, dict) else {}
 

@@ -590,3 +590,37 @@ def test_a_key_that_misses_what_its_page_shows_is_caught_and_every_page_rendered
     # The next build, with nothing changed, says nothing of it.
     assert main(["build", "--root", str(tmp_path), "--base-url", "https://example.org/"]) == 0
     assert "out of date" not in capsys.readouterr().err
+
+
+def test_a_cache_from_a_version_whose_classes_moved_is_ignored(tmp_path):
+    """After an upgrade that moved a module, the cache's pickles name classes that no longer
+    exist: the build reads them as a cold cache and gives a clean build's bytes."""
+    import pickle
+    import sys
+    import types
+
+    write_site(tmp_path, {"content/2020/10/a.md": article(), "content/2020/11/b.md": article(
+        title="Un autre", date="2020-11-02")})  # fmt: skip
+    build_site(tmp_path)
+    gone = types.ModuleType("site_builder.gone")
+
+    class Moved:
+        pass
+
+    Moved.__module__ = gone.__name__
+    Moved.__qualname__ = "Moved"
+    gone.Moved = Moved
+    sys.modules[gone.__name__] = gone
+    try:
+        stale = pickle.dumps({"x": Moved()})
+    finally:
+        del sys.modules[gone.__name__]
+    cache = tmp_path / ".cache"
+    assert (cache / "body-facts.pickle").exists()
+    for name in ("body-facts.pickle", "warnings.pickle"):
+        (cache / name).write_bytes(stale)
+    (tmp_path / "content/2020/10/a.md").write_text(article(body="Un autre texte."), "utf-8")
+    build_site(tmp_path)
+    clean = tmp_path / "clean"
+    build_site(tmp_path, output=clean, use_cache=False)
+    assert snapshot(tmp_path / "output") == snapshot(clean)

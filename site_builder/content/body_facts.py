@@ -147,7 +147,7 @@ def _read(file: Path, header: tuple) -> dict[str, BodyFacts]:
     try:
         with open(file, "rb") as stream:
             stored_header, facts = pickle.load(stream)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+    except Exception:  # missing, damaged, or written by a version whose classes moved
         return {}
     return facts if stored_header == header else {}
 

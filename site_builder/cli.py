@@ -45,7 +45,21 @@ def run() -> None:
     try:
         code = main()
         sys.stdout.flush()
-    except BrokenPipeError:  # `site-builder search … | head`: the reader left; no traceback
-        code = 1
+    except BrokenPipeError:
+        if not _reader_left():
+            raise  # another pipe than standard output's: a fault, not a reader that left
+        code = 1  # `site-builder search … | head`: the reader left; no traceback
     sys.stderr.flush()
     os._exit(code)
+
+
+def _reader_left() -> bool:
+    """Whether standard output is a pipe whose reader has closed it."""
+    import select
+
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _fd, events in poll.poll(0))
+    except (OSError, ValueError, AttributeError):  # closed, or not a real file
+        return True

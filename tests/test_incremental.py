@@ -624,3 +624,29 @@ def test_a_cache_from_a_version_whose_classes_moved_is_ignored(tmp_path):
     clean = tmp_path / "clean"
     build_site(tmp_path, output=clean, use_cache=False)
     assert snapshot(tmp_path / "output") == snapshot(clean)
+
+
+def test_the_first_build_after_an_upgrade_of_a_large_archive_succeeds(tmp_path, monkeypatch):
+    """Another version of site-builder reads every file again and rebuilds the postings in
+    two search workers, while whoosh's documents are the same as before: the worker that
+    updates whoosh needs none of the vectors the other sends. The build goes on, and gives a
+    clean build's bytes (it stopped with exit status 1 and no message)."""
+    from site_builder import build as build_module
+    from site_builder.output import cache
+    from site_builder.search import catalogue, folders, postings
+
+    as_large_archive(monkeypatch)
+    # Enough vectors to fill the pipe between the workers.
+    files = {f"content/a{i}.md": article(title=f"Article {i}", date=f"2020-0{i % 9 + 1}-01",
+                                         body=" ".join(f"mot{i}x{j}" for j in range(400)))
+             for i in range(120)}  # fmt: skip
+    write_site(tmp_path, files)
+    build_site(tmp_path)
+    upgraded = lambda: "another version"  # noqa: E731
+    for module in (cache, build_module, catalogue, postings):
+        monkeypatch.setattr(module, "code_digest", upgraded)
+    monkeypatch.setattr(folders, "KEEP_CHANGES", 0)  # every file read again: a split job
+    build_site(tmp_path)
+    clean = tmp_path / "clean"
+    build_site(tmp_path, output=clean, use_cache=False)
+    assert snapshot(tmp_path / "output") == snapshot(clean)

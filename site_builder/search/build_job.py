@@ -149,7 +149,16 @@ def _search_outputs(rebuild: bool = False):
         receiving.close()
 
         def share(vector):
-            sending.send_bytes(vector.dump())
+            nonlocal sending
+            if sending is None:
+                return
+            try:
+                sending.send_bytes(vector.dump())
+            except BrokenPipeError:
+                # The other worker wants no more: whoosh's documents had not changed (another
+                # version read every file again), or it failed, which `SearchJob` reports.
+                sending.close()
+                sending = None
 
     kept = set()
     output, touched = part.output, part.touched

@@ -463,33 +463,34 @@ def _create_new(path: str, data: bytes) -> None:
 def _put_in_place(temporary: str, target: str, suffix: str, out: str) -> list[str]:
     """Rename `temporary` (a file, or a folder made whole) to `target`. What was at `target`
     (a file where a folder goes, a folder where a file goes) is removed: returns the files
-    so removed, relative to `out`. A folder is first renamed aside, so that it goes at once."""
-    if os.path.isdir(temporary) and not os.path.islink(temporary):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(target)  # a file where this build puts a folder
-        os.rename(temporary, target)
-        return [os.path.relpath(target, out)]
-    if not os.path.isdir(target) or os.path.islink(target):
-        os.replace(temporary, target)
+    so removed, relative to `out`."""
+    is_folder = os.path.isdir(temporary) and not os.path.islink(temporary)
+    if is_folder == (os.path.isdir(target) and not os.path.islink(target)):
+        os.replace(temporary, target)  # a file over a file (or a link), as most are
         return []
+    # A rename cannot put a folder over a file or the reverse: what is there is renamed
+    # aside first (and back if the new one cannot take its place), then removed.
     folder, _, name = target.rpartition("/")
     aside = f"{folder}/.{name}.old{suffix}"
     _remove(aside)  # left by a killed build
-    os.rename(target, aside)  # a folder where this build puts a file
+    os.rename(target, aside)
     try:
-        os.replace(temporary, target)
+        os.rename(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.rename(aside, target)
         raise
+    stem = os.path.relpath(target, out)
+    if is_folder:
+        os.unlink(aside)
+        return [stem]
     removed = [
-        os.path.relpath(os.path.join(folder, name), aside)
-        for folder, _, names in os.walk(aside)
-        for name in names
+        os.path.relpath(os.path.join(path, file), aside)
+        for path, _, files in os.walk(aside)
+        for file in files
     ]
     shutil.rmtree(aside)
-    stem = os.path.relpath(target, out)
-    return [f"{stem}/{p}" for p in removed]
+    return [f"{stem}/{file}" for file in removed]
 
 
 def _discard(placed: Iterable[tuple[str, str]], made: Collection[str]) -> None:

@@ -344,6 +344,18 @@ def test_temporary_files_a_killed_build_left_are_removed_by_the_next(tmp_path):
     ):
         (output / left).parent.mkdir(parents=True, exist_ok=True)
         (output / left).write_bytes(b"half a page")
+    done = subprocess.run(
+        [sys.executable, "-m", "site_builder", "validate", "--root", str(root)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert sorted(done.stdout.splitlines()) == [
+        f"error: {left}: left by a build that was stopped: build the site again"
+        for left in (
+            ".index.html.99999.site-builder-tmp",
+            "2020/03/.article-2.99999.site-builder-tmp",
+        )
+    ], done.stdout
     retitle(root, "Archive de presse")
     build_site(root)
     assert temporaries(output) == []

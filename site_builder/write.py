@@ -253,9 +253,10 @@ class OutputTransaction(Staging):
         it did not produce."""
         out = str(self.output)
         spools: dict[str, int] = {}
-        # (temporary, target), in commit order: a file renamed over its target, or a folder
-        # made whole under a temporary name that takes the place of the file at its target.
-        placed: list[tuple[str, str]] = []
+        # (temporary, target, whether it is a folder), in commit order: a file renamed over
+        # its target, or a folder made whole under a temporary name that takes the place of
+        # the file at its target.
+        placed: list[tuple[str, str, bool]] = []
         made: list[str] = []  # folders this commit created in place, parents first
         # A folder of output/ → where its new files go now, and whether that is its place.
         where: dict[str, tuple[str, bool]] = {"": (out, True)}
@@ -274,7 +275,7 @@ class OutputTransaction(Staging):
                     temporary = f"{parent}/.{name}{suffix}"  # until every new file is written
                     _remove(temporary)  # left by a killed build
                     os.mkdir(temporary)
-                    placed.append((temporary, path))
+                    placed.append((temporary, path, True))
                     path, in_place = temporary, False
                 else:
                     os.mkdir(path)
@@ -290,7 +291,7 @@ class OutputTransaction(Staging):
                 folder, in_place = folder_of(folder_rel)
                 if in_place:
                     temporary = f"{folder}/.{name}{suffix}"
-                    placed.append((temporary, target))
+                    placed.append((temporary, target, False))
                 else:
                     temporary = f"{folder}/{name}"  # its whole folder is temporary
                 _create_new(temporary, self._staged(path, spools))
@@ -307,8 +308,8 @@ class OutputTransaction(Staging):
         replaced: list[str] = []
         done = 0
         try:
-            for temporary, target in placed:
-                replaced += _put_in_place(temporary, target, suffix, out)
+            for temporary, target, is_folder in placed:
+                replaced += _put_in_place(temporary, target, is_folder, suffix, out)
                 done += 1
         except BaseException as exc:
             _discard(placed[done:], ())
@@ -460,12 +461,15 @@ def _create_new(path: str, data: bytes) -> None:
         os.close(fd)
 
 
-def _put_in_place(temporary: str, target: str, suffix: str, out: str) -> list[str]:
+def _put_in_place(temporary: str, target: str, is_folder: bool, suffix: str, out: str) -> list[str]:
     """Rename `temporary` (a file, or a folder made whole) to `target`. What was at `target`
     (a file where a folder goes, a folder where a file goes) is removed: returns the files
     so removed, relative to `out`."""
-    is_folder = os.path.isdir(temporary) and not os.path.islink(temporary)
-    if is_folder == (os.path.isdir(target) and not os.path.islink(target)):
+    try:
+        there = os.lstat(target).st_mode
+    except FileNotFoundError:
+        there = None
+    if there is None or stat.S_ISDIR(there) == is_folder:
         os.replace(temporary, target)  # a file over a file (or a link), as most are
         return []
     # A rename cannot put a folder over a file or the reverse: what is there is renamed
@@ -493,9 +497,9 @@ def _put_in_place(temporary: str, target: str, suffix: str, out: str) -> list[st
     return [f"{stem}/{file}" for file in removed]
 
 
-def _discard(placed: Iterable[tuple[str, str]], made: Collection[str]) -> None:
+def _discard(placed: Iterable[tuple[str, str, bool]], made: Collection[str]) -> None:
     """Remove the temporary files and folders of a commit that failed."""
-    for temporary, _ in placed:
+    for temporary, _, _ in placed:
         with contextlib.suppress(OSError):
             _remove(temporary)
     for folder in reversed(list(made)):

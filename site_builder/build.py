@@ -28,7 +28,12 @@ from site_builder.config import SiteConfig, load_config
 from site_builder.fingerprint import digest
 from site_builder.inputs import content_stats, template_folders
 from site_builder.problems import ContentErrors, Problem, problem_order
-from site_builder.write import OutputTransaction, WriteReport, check_output_location
+from site_builder.write import (
+    OutputTransaction,
+    WriteReport,
+    check_output_location,
+    commit_interrupted,
+)
 
 # The rest of the pipeline is imported where it is used: a build that finds nothing changed
 # returns before it needs any of it (importing it took a sixth of such a build).
@@ -265,7 +270,11 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     target = str(output.resolve())
     state = cache.state if cache is not None else CacheState()
     previous = state.targets.get(target, TargetState())
-    if previous.signature == signature and all_unchanged(previous.outputs, output):
+    if (
+        previous.signature == signature
+        and all_unchanged(previous.outputs, output)
+        and not commit_interrupted(output)
+    ):
         n = len(previous.outputs)
         report = WriteReport((), (), (), n)
         return BuildSummary(len(previous.texts), len(previous.page_paths), n, report,

@@ -20,6 +20,9 @@ from pathlib import Path
 SETTLED_NS = 1_000_000_000
 # The end of the name a new file has beside its target until the commit renames it.
 TEMPORARY_SUFFIX = ".site-builder-tmp"
+# In `output/` while the commit writes and renames the new files: if it is there before a
+# build, the last one was killed and may have left temporary files (see `commit_interrupted`).
+COMMIT_MARKER = ".commit" + TEMPORARY_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -283,8 +286,10 @@ class OutputTransaction(Staging):
             where[rel] = (path, in_place)
             return where[rel]
 
-        target = out
+        target = marker = f"{out}/{COMMIT_MARKER}"
         try:
+            if self._changed or self._added:
+                _create_new(marker, b"")
             for path in (*self._changed, *self._added):
                 target = f"{out}/{path}"
                 folder_rel, _, name = path.rpartition("/")
@@ -297,6 +302,7 @@ class OutputTransaction(Staging):
                 _create_new(temporary, self._staged(path, spools))
         except BaseException as exc:
             _discard(placed, made)
+            _remove_marker(marker)
             if isinstance(exc, OSError):
                 raise OutputNotWritten(target, exc) from None
             raise
@@ -313,9 +319,11 @@ class OutputTransaction(Staging):
                 done += 1
         except BaseException as exc:
             _discard(placed[done:], ())
+            _remove_marker(marker)
             if isinstance(exc, OSError):
                 raise OutputIncomplete(target, exc) from None
             raise
+        _remove_marker(marker)
         return replaced
 
     def _staged(self, path: str, spools: dict[str, int]) -> bytes:
@@ -505,6 +513,17 @@ def _discard(placed: Iterable[tuple[str, str, bool]], made: Collection[str]) -> 
     for folder in reversed(list(made)):
         with contextlib.suppress(OSError):
             os.rmdir(folder)
+
+
+def commit_interrupted(output: Path) -> bool:
+    """True when the last commit into `output` was killed before it ended: it may have left
+    temporary files, which a build that finds nothing changed must still remove."""
+    return os.path.lexists(output / COMMIT_MARKER)
+
+
+def _remove_marker(marker: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(marker)
 
 
 def _remove(path: str) -> None:

@@ -384,3 +384,49 @@ def test_a_changed_file_is_a_new_inode_and_an_unchanged_one_is_not_touched(tmp_p
         before[other].st_ino,
         before[other].st_mtime_ns,
     )
+
+
+KILLED_BUILD = """
+import os, sys
+from pathlib import Path
+from site_builder import write
+from site_builder.build import build_site
+
+real_create, calls = write._create_new, 0
+
+def create_then_die(path, data):
+    global calls
+    calls += 1
+    if calls == 30:
+        os._exit(9)  # as a killed build: nothing is cleaned up
+    real_create(path, data)
+
+write._create_new = create_then_die
+build_site(Path(sys.argv[1]))
+"""
+
+
+def test_temporary_files_of_a_killed_build_are_removed_even_when_nothing_changed_since(tmp_path):
+    """A build killed while it wrote the new files leaves the old ones and its temporary files;
+    the next build removes them, even one that finds its inputs as the last successful build
+    left them (back to the old title) and would otherwise have nothing to do."""
+    root = archive(tmp_path / "site", "Archive")
+    output = root / "output"
+    build_site(root)
+    old = snapshot(output)
+    settings = root / "site.yaml"
+    text, stat = settings.read_bytes(), settings.stat()
+    retitle(root, "Archive de presse")
+    done = subprocess.run([sys.executable, "-c", KILLED_BUILD, str(root)], cwd=tmp_path)
+    assert done.returncode == 9
+    left = temporaries(output)
+    assert len(left) > 1
+    assert {
+        p: data for p, data in snapshot(output).items() if write.TEMPORARY_SUFFIX not in p
+    } == old
+
+    settings.write_bytes(text)
+    os.utime(settings, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    build_site(root)
+    assert temporaries(output) == []
+    assert snapshot(output) == old

@@ -318,7 +318,7 @@ class OutputTransaction(Staging):
                 replaced += _put_in_place(temporary, target, is_folder, suffix, out)
                 done += 1
         except BaseException as exc:
-            _discard(placed[done:], ())
+            _discard(placed[done:], made)  # the folders made are removed if left empty
             _remove_marker(marker)
             if isinstance(exc, OSError):
                 raise OutputIncomplete(target, exc) from None

@@ -305,6 +305,35 @@ def test_a_commit_failing_past_the_point_of_no_return_says_so_and_the_next_build
     assert snapshot(output) == new
 
 
+def test_a_stale_file_that_cannot_be_removed_stops_the_build_and_the_next_removes_it(
+    tmp_path, monkeypatch, capsys
+):
+    root = archive(tmp_path / "site", "Archive")
+    output = root / "output"
+    build_site(root)
+    (root / "content/2020/03/article-2.md").unlink()
+    stale = f"{output}/2020/03/article-2/index.html"
+    real_unlink = os.unlink
+
+    def unlink(path, *args, **kwargs):
+        if str(path) == stale:
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(path))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(write.os, "unlink", unlink)
+    assert build(root) == 1
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert f"error: cannot remove {stale}: Input/output error; " in err
+    assert "the others as they were: build again" in err and "Traceback" not in err
+    assert temporaries(output) == []
+
+    summary = build_site(root)
+    assert "2020/03/article-2/index.html" in summary.report.removed
+    build_site(root, output=tmp_path / "clean", use_cache=False)
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+
+
 def test_a_build_stopped_while_writing_leaves_the_previous_site_and_no_temporary_file(
     tmp_path, monkeypatch
 ):

@@ -35,7 +35,7 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from site_builder.build import build_site
-    from site_builder.output.transaction import OutputNotWritten, UnsafeOutput
+    from site_builder.output.transaction import OutputError
 
     root = Path(args.root)
     if refuse_site_root(root):
@@ -53,13 +53,10 @@ def run(args: argparse.Namespace) -> int:
         progress.finish()
         report_problems(errors)
         return 1
-    except UnsafeOutput as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OutputNotWritten as exc:
+    except OutputError as exc:  # an output folder refused, or not fully written
         progress.finish()
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return exc.exit_status
     progress.finish()
     report_warnings(summary.warnings)
     if args.report:

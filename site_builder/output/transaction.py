@@ -11,7 +11,7 @@ import os
 import shutil
 import stat
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,9 @@ from pathlib import Path
 SETTLED_NS = 1_000_000_000
 # The end of the name a new file has beside its target until the commit renames it.
 TEMPORARY_SUFFIX = ".site-builder-tmp"
+# In `output/` while the commit writes and renames the new files: if it is there before a
+# build, the last one was killed and may have left temporary files (see `commit_interrupted`).
+COMMIT_MARKER = ".commit" + TEMPORARY_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,17 @@ class WriteReport:
         return len(self.added) + len(self.changed)
 
 
-class UnsafeOutput(Exception):
+class OutputError(Exception):
+    """The site cannot be written where it was asked to go: `build` says why and exits with
+    `exit_status`."""
+
+    exit_status = 1
+
+
+class UnsafeOutput(OutputError):
     """The output folder would overwrite the site's own sources."""
+
+    exit_status = 2
 
 
 def check_output_location(root: Path, output: Path) -> None:
@@ -49,18 +61,29 @@ def check_output_location(root: Path, output: Path) -> None:
             )
 
 
-class OutputNotWritten(Exception):
+class OutputNotWritten(OutputError):
     """The new files could not all be written (a full disk, a read-only folder): the commit
     removed what it had written, and `output/` is as it was."""
 
-    def __init__(self, path: str, error: OSError):
+    outcome = "the previous site was left as it was"
+
+    def __init__(self, path: str, error: OSError, action: str = "write"):
         reason = error.strerror or str(error)
-        super().__init__(f"cannot write {path}: {reason}; the previous site was left as it was")
+        super().__init__(f"cannot {action} {path}: {reason}; {self.outcome}")
         self.path = path
         self.error = error
+        self.action = action
 
     def __reduce__(self):  # raised in a render worker, it crosses to the parent process
-        return type(self), (self.path, self.error)
+        return type(self), (self.path, self.error, self.action)
+
+
+class OutputIncomplete(OutputNotWritten):
+    """The commit failed once every new file was written, while they took their places or
+    stale files were removed: each file of `output/` is wholly old or wholly new, and the next
+    build completes the rest (the build cache still describes the last build)."""
+
+    outcome = "some files in the output folder are new, the others as they were: build again"
 
 
 class Staging:
@@ -97,8 +120,11 @@ class Staging:
         if self.fresh:
             self._added.append(path)
             staged = self.staging / path
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_bytes(data)
+            try:
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                staged.write_bytes(data)
+            except OSError as exc:
+                raise OutputNotWritten(str(staged), exc) from None
             return
         target = f"{self.output}/{path}"
         try:
@@ -184,64 +210,121 @@ class OutputTransaction(Staging):
         self.folders = folders
         self._previous = previous
         self._surveyed: dict[str, int | None] | None = None  # see `survey`
-        if self.staging.exists():
-            shutil.rmtree(self.staging)  # left over by a build that was killed
-        self.staging.mkdir(parents=True)
+        try:
+            if self.staging.exists():
+                shutil.rmtree(self.staging)  # left over by a build that was killed
+            self.staging.mkdir(parents=True)
+        except OSError as exc:
+            raise OutputNotWritten(str(self.staging), exc) from None
 
     def commit(self) -> WriteReport:
         self.close_spool()
         removed: list[str] = []
-        if self.fresh:
-            self.staging.rename(self.output)
-            _, self.folders = self._sweep("")  # removes nothing: only what was produced
-        else:
-            self._unspool()
-            removed = self._remove_stale()
-            shutil.rmtree(self.staging)
+        try:
+            if self.fresh:
+                try:
+                    self.staging.rename(self.output)
+                except OSError as exc:
+                    raise OutputNotWritten(str(self.output), exc) from None
+                _, self.folders = self._sweep("")  # removes nothing: only what was produced
+            else:
+                replaced = self._unspool()
+                try:
+                    removed = sorted({*self._remove_stale(), *replaced})
+                except OSError as exc:
+                    where = exc.filename or str(self.output)
+                    raise OutputIncomplete(where, exc, "remove") from None
+        finally:
+            shutil.rmtree(self.staging, ignore_errors=True)
         return WriteReport(
             tuple(sorted(self._added)), tuple(sorted(self._changed)), tuple(removed),
             self._unchanged,
         )  # fmt: skip
 
-    def _unspool(self) -> None:
+    def _unspool(self) -> list[str]:
         """Put every staged file in its place in `output/` so that no file is ever torn.
+        Returns the files of the last build that a folder of this one replaced, or that were
+        in a folder a file of this one replaced.
 
-        First each new file is written whole beside its target, under a temporary name; if
-        that fails (a full disk, say), the temporary files and the folders made for them are
-        removed and `output/` is as it was. Then each takes its target's place by a rename,
-        which a reader (a server during the build) sees as all old or all new bytes, and which
-        a build killed halfway leaves as whole old or whole new files. A temporary file left by
-        a killed build is removed by the next one, as any file it did not produce."""
+        First each new file is written whole beside its target, under a temporary name (a
+        folder where a file is still in place is made whole under a temporary name too); if
+        that fails (a full disk, say), what it wrote is removed and `output/` is as it was:
+        nothing in it is removed or replaced before every new file is written. Then each takes
+        its target's place by a rename, which a reader (a server during the build) sees as all
+        old or all new bytes, and which a build killed halfway leaves as whole old or whole new
+        files. A temporary file left by a killed build is removed by the next one, as any file
+        it did not produce."""
         out = str(self.output)
         spools: dict[str, int] = {}
-        placed: list[tuple[str, str]] = []  # (temporary, target), in commit order
-        made: list[str] = []  # folders this commit created, parents first
+        # (temporary, target, whether it is a folder), in commit order: a file renamed over
+        # its target, or a folder made whole under a temporary name that takes the place of
+        # the file at its target.
+        placed: list[tuple[str, str, bool]] = []
+        made: list[str] = []  # folders this commit created in place, parents first
+        # A folder of output/ → where its new files go now, and whether that is its place.
+        where: dict[str, tuple[str, bool]] = {"": (out, True)}
         suffix = f".{os.getpid()}{TEMPORARY_SUFFIX}"
+
+        def folder_of(rel: str) -> tuple[str, bool]:
+            if rel in where:
+                return where[rel]
+            parent_rel, _, name = rel.rpartition("/")
+            parent, in_place = folder_of(parent_rel)
+            path = f"{parent}/{name}"
+            if not in_place:
+                os.mkdir(path)  # inside a folder made under a temporary name
+            elif not os.path.isdir(path):
+                if os.path.lexists(path):  # a file where this build puts a folder: it stays
+                    temporary = f"{parent}/.{name}{suffix}"  # until every new file is written
+                    _remove(temporary)  # left by a killed build
+                    os.mkdir(temporary)
+                    placed.append((temporary, path, True))
+                    path, in_place = temporary, False
+                else:
+                    os.mkdir(path)
+                    made.append(path)
+            where[rel] = (path, in_place)
+            return where[rel]
+
+        target = marker = f"{out}/{COMMIT_MARKER}"
         try:
+            if self._changed or self._added:
+                _create_new(marker, b"")
             for path in (*self._changed, *self._added):
                 target = f"{out}/{path}"
-                folder, _, name = target.rpartition("/")
-                _make_folders(folder, made)
-                temporary = f"{folder}/.{name}{suffix}"
-                placed.append((temporary, target))
+                folder_rel, _, name = path.rpartition("/")
+                folder, in_place = folder_of(folder_rel)
+                if in_place:
+                    temporary = f"{folder}/.{name}{suffix}"
+                    placed.append((temporary, target, False))
+                else:
+                    temporary = f"{folder}/{name}"  # its whole folder is temporary
                 _create_new(temporary, self._staged(path, spools))
         except BaseException as exc:
-            for temporary, _ in placed:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-            for folder in reversed(made):
-                with contextlib.suppress(OSError):
-                    os.rmdir(folder)
+            _discard(placed, made)
+            _remove_marker(marker)
             if isinstance(exc, OSError):
-                raise OutputNotWritten(placed[-1][1] if placed else out, exc) from None
+                raise OutputNotWritten(target, exc) from None
             raise
         finally:
             for fd in spools.values():
                 os.close(fd)
-        for temporary, target in placed:
-            if os.path.isdir(target) and not os.path.islink(target):
-                shutil.rmtree(target)  # a folder where this build puts a file
-            os.replace(temporary, target)
+        # The point of no return: from here on, what fails leaves some files new, the others
+        # old, and the next build completes it.
+        replaced: list[str] = []
+        done = 0
+        try:
+            for temporary, target, is_folder in placed:
+                replaced += _put_in_place(temporary, target, is_folder, suffix, out)
+                done += 1
+        except BaseException as exc:
+            _discard(placed[done:], made)  # the folders made are removed if left empty
+            _remove_marker(marker)
+            if isinstance(exc, OSError):
+                raise OutputIncomplete(target, exc) from None
+            raise
+        _remove_marker(marker)
+        return replaced
 
     def _staged(self, path: str, spools: dict[str, int]) -> bytes:
         name, offset, size = self._spooled[path]
@@ -386,17 +469,73 @@ def _create_new(path: str, data: bytes) -> None:
         os.close(fd)
 
 
-def _make_folders(folder: str, made: list[str]) -> None:
-    """Create `folder` and its missing parents, appending each one created to `made`."""
-    missing: list[str] = []
-    while not os.path.isdir(folder):
-        missing.append(folder)
-        folder = os.path.dirname(folder)
-    for path in reversed(missing):
-        if os.path.lexists(path):
-            os.unlink(path)  # a file where this build puts a folder: it is not produced
-        os.mkdir(path)
-        made.append(path)
+def _put_in_place(temporary: str, target: str, is_folder: bool, suffix: str, out: str) -> list[str]:
+    """Rename `temporary` (a file, or a folder made whole) to `target`. What was at `target`
+    (a file where a folder goes, a folder where a file goes) is removed: returns the files
+    so removed, relative to `out`."""
+    try:
+        there = os.lstat(target).st_mode
+    except FileNotFoundError:
+        there = None
+    if there is None or stat.S_ISDIR(there) == is_folder:
+        os.replace(temporary, target)  # a file over a file (or a link), as most are
+        return []
+    # A rename cannot put a folder over a file or the reverse: what is there is renamed
+    # aside first (and back if the new one cannot take its place), then removed.
+    folder, _, name = target.rpartition("/")
+    aside = f"{folder}/.{name}.old{suffix}"
+    _remove(aside)  # left by a killed build
+    os.rename(target, aside)
+    try:
+        os.rename(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.rename(aside, target)
+        raise
+    stem = os.path.relpath(target, out)
+    if is_folder:
+        os.unlink(aside)
+        return [stem]
+    removed = [
+        os.path.relpath(os.path.join(path, file), aside)
+        for path, _, files in os.walk(aside)
+        for file in files
+    ]
+    shutil.rmtree(aside)
+    return [f"{stem}/{file}" for file in removed]
+
+
+def _discard(placed: Iterable[tuple[str, str, bool]], made: Collection[str]) -> None:
+    """Remove the temporary files and folders of a commit that failed."""
+    for temporary, _, _ in placed:
+        with contextlib.suppress(OSError):
+            _remove(temporary)
+    for folder in reversed(list(made)):
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
+
+
+def commit_interrupted(output: Path) -> bool:
+    """True when the last commit into `output` was killed before it ended: it may have left
+    temporary files, which a build that finds nothing changed must still remove."""
+    return os.path.lexists(output / COMMIT_MARKER)
+
+
+def _remove_marker(marker: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(marker)
+
+
+def _remove(path: str) -> None:
+    """Remove the file or folder at `path`, if any, never following a link."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
 
 
 def survey_folders(output: Path, folders: dict[str, int] | None) -> dict[str, int | None] | None:

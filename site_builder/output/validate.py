@@ -14,7 +14,9 @@ build. A static host maps `BASE/a/b/` to `OUTPUT/a/b/index.html` and `BASE/x.css
   it resolves; `robots.txt` names a sitemap that exists;
 - the static search index is readable: every `search/**/*.bin` is gzip, the shards and facets
   named by `search/meta.bin` exist, and every document's URL resolves;
-- `_headers` rules all start with the base path.
+- `_headers` rules all start with the base path;
+- no file or folder is one a build names for a while only: one left means a build was
+  stopped while it put the new files in place.
 """
 
 from __future__ import annotations
@@ -394,6 +396,16 @@ def check_headers(site: Site, problems: list[str]) -> None:
             problems.append(f"_headers:{number}: rule {line!r} is not under {site.base_path}")
 
 
+def check_leftovers(site: Site, problems: list[str]) -> None:
+    """A temporary file or folder of a commit (see `transaction.py`) left in `output/`: the build
+    that wrote it was stopped, some files may be new and the others old."""
+    from site_builder.output.transaction import TEMPORARY_SUFFIX
+
+    for rel in sorted(f for f in site.files if TEMPORARY_SUFFIX in f):
+        left = rel[: rel.index(TEMPORARY_SUFFIX) + len(TEMPORARY_SUFFIX)]
+        problems.append(f"{left}: left by a build that was stopped: build the site again")
+
+
 def validate(
     output: Path, base_url: str, jobs: int = 1, cache: Path | None = None
 ) -> tuple[list[str], str]:
@@ -405,6 +417,7 @@ def validate(
     check_robots(site, problems)
     search_files = check_search(site, problems)
     check_headers(site, problems)
+    check_leftovers(site, problems)
     problems = list(dict.fromkeys(problems))  # a page may repeat a link (canonical, og:url)
     counts = [
         (len(site.pages), "page", "pages"),

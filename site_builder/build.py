@@ -27,12 +27,8 @@ from site_builder.output.cache import (
     code_digest,
 )
 from site_builder.output.fingerprint import digest
-from site_builder.output.transaction import (
-    OutputTransaction,
-    WriteReport,
-    check_output_location,
-    commit_interrupted,
-)
+from site_builder.output.staging import check_output_location
+from site_builder.output.transaction import OutputTransaction, WriteReport, commit_interrupted
 from site_builder.problems import ContentErrors, Problem, problem_order
 
 # The rest of the pipeline is imported where it is used: a build that finds nothing changed

@@ -35,7 +35,7 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from site_builder.build import build_site
-    from site_builder.output.transaction import OutputError
+    from site_builder.output.staging import OutputError
 
     root = Path(args.root)
     if refuse_site_root(root):

@@ -13,7 +13,8 @@ from pathlib import Path
 from site_builder.content.load import BodyStore
 from site_builder.output.cache import OutputRecord, unchanged
 from site_builder.output.fingerprint import Memo, digest
-from site_builder.output.transaction import OutputTransaction, Staging
+from site_builder.output.staging import Staging
+from site_builder.output.transaction import OutputTransaction
 from site_builder.pages import urls
 from site_builder.pages.views import ArticleItem, PageEntry, PagePlan
 from site_builder.render.renderer import Renderer

@@ -27,9 +27,11 @@ from site_builder.output.cache import (
     code_digest,
 )
 from site_builder.output.fingerprint import digest
+from site_builder.output.kept_warnings import last_warnings, remember_warnings, stale_key_warning
 from site_builder.output.staging import check_output_location
 from site_builder.output.transaction import OutputTransaction, WriteReport, commit_interrupted
 from site_builder.problems import ContentErrors, Problem, problem_order
+from site_builder.rules.judge import judge_site
 
 # The rest of the pipeline is imported where it is used: a build that finds nothing changed
 # returns before it needs any of it (importing it took a sixth of such a build).
@@ -390,86 +392,6 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         seconds=time.perf_counter() - started,
         warnings=warnings,
     )
-
-
-def judge_site(
-    site: SitePlan,
-    files: dict[str, tuple[int, int]],
-    cache: BuildCache | None,
-    last_page_paths: tuple[str, ...],
-) -> list[Problem]:
-    """What the content rules a build applies find in `site` (errors and warnings), as
-    `check` reports them. The bodies' facts come from the build cache: an edit scans only the
-    bodies that changed."""
-    import datetime as dt
-    from urllib.parse import urlsplit
-
-    from site_builder.content.body_facts import facts_of
-    from site_builder.rules import Subject, apply_rules
-
-    config = site.config
-    every = list(site.archive.articles) + list(site.drafts)
-    facts = facts_of(
-        every,
-        site.loaded.bodies,
-        urlsplit(config.base_url).netloc,
-        config.allow_raw_html,
-        cache.directory if cache is not None else None,
-    )
-    # Without pages, the frame is the last build's: so are its pages.
-    pages = site.pages
-
-    def page_paths():
-        return last_page_paths if pages is None else (p.path for p in pages)
-
-    subject = Subject(site, site.archive.articles, facts, files, page_paths,
-                      dt.datetime.now(dt.UTC))  # fmt: skip
-    return apply_rules(subject, build=True)
-
-
-_WARNINGS_FILE = "warnings.pickle"
-
-
-def remember_warnings(cache: BuildCache, target: str, warnings: tuple[Problem, ...]) -> None:
-    """Keep a build's warnings, so a build that finds nothing changed shows them again."""
-    import pickle
-
-    file = cache.directory / _WARNINGS_FILE
-    kept = _read_warnings(file)
-    if kept.get(target, ()) == warnings:
-        return
-    kept[target] = warnings
-    tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, file)
-
-
-def stale_key_warning(path: str) -> Problem:
-    """What a build says when its guard found a page out of date although its key had not
-    changed (it then rendered every page, so the site is right)."""
-    message = (
-        f"{path} was out of date although nothing it is made of had changed, as far as the "
-        "build could tell: every page was rendered again. This is a bug in site-builder (a "
-        "page's cache key misses something the page shows); please report it with the edit "
-        "that came before"
-    )
-    return Problem("build", None, None, message, severity="warning")
-
-
-def last_warnings(cache: BuildCache | None, target: str) -> tuple[Problem, ...]:
-    if cache is None:
-        return ()
-    return _read_warnings(cache.directory / _WARNINGS_FILE).get(target, ())
-
-
-def _read_warnings(file: Path) -> dict[str, tuple[Problem, ...]]:
-    import pickle
-
-    try:
-        kept = pickle.loads(file.read_bytes())
-    except Exception:  # missing, damaged, or written by a version whose classes moved
-        return {}
-    return kept if isinstance(kept, dict) else {}
 
 
 def _produce_pages(site, previous, renderer, environment, transaction, progress, nice):

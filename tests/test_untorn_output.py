@@ -96,7 +96,7 @@ def test_a_disk_that_fills_up_leaves_the_previous_site(tmp_path, small_disk, roo
 
     assert done.returncode == 1
     assert "No space left on device" in done.stderr
-    assert "the previous site was left as it was" in done.stderr
+    assert "the output folder was left as it was" in done.stderr
     assert "Traceback" not in done.stderr
     failed_in = "staging" if ".output.staging/" in done.stderr else "commit"
     assert failed_in == ("staging" if room < 1 else "commit")
@@ -207,7 +207,7 @@ def test_a_disk_that_fills_up_during_the_commit_of_a_large_site_leaves_every_fil
         assert done.returncode == 1, done.stderr
         assert f"error: cannot write {disk}/" in done.stderr
         assert "No space left on device" in done.stderr
-        assert "the previous site was left as it was" in done.stderr
+        assert "the output folder was left as it was" in done.stderr
         assert "Traceback" not in done.stderr
         after = snapshot(disk)
         assert all(after[p] in (old.get(p), new.get(p)) for p in after), "a file is torn"

@@ -39,7 +39,7 @@ class OutputNotWritten(OutputError):
     """The new files could not all be written (a full disk, a read-only folder): the commit
     removed what it had written, and `output/` is as it was."""
 
-    outcome = "the previous site was left as it was"
+    outcome = "the output folder was left as it was"
 
     def __init__(self, path: str, error: OSError, action: str = "write"):
         reason = error.strerror or str(error)

@@ -141,10 +141,10 @@ class TargetState:
     # search files it gave: path → fingerprint.
     search_signature: bytes = b""
     search_files: dict[str, bytes] = field(default_factory=dict)
-    # The site's frame (see `plan.Planner.frame`), its pages' paths in the sitemap's order, and
-    # each article's content hash: with the same frame, only the pages of articles whose text
-    # changed since this folder's last build get a new key. (They also count the pages and
-    # articles of a build that finds nothing changed.)
+    # The site's frame (see `pages.plan.Planner.frame`), its pages' paths in the sitemap's order,
+    # and each article's content hash: with the same frame, only the pages of articles whose text
+    # changed since this folder's last build get a new key. (They also count the pages and articles
+    # of a build that finds nothing changed.)
     frame: bytes = b""
     page_paths: tuple[str, ...] = ()
     texts: dict[str, str] = field(default_factory=dict)

@@ -172,7 +172,7 @@ def keep_pages(
     transaction: OutputTransaction,
 ) -> dict[str, bytes] | None:
     """Keep the pages of the last build (`page_paths`) but the files `again`, when the site's
-    frame is the last build's (see `plan.Planner.frame`): their fingerprints. None, keeping
+    frame is the last build's (see `pages.plan.Planner.frame`): their fingerprints. None, keeping
     nothing, if one of them is no longer in `output/` as written."""
     kept: dict[str, bytes] = {}
     for path in map(urls.file_of, page_paths):

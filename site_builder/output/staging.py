@@ -83,7 +83,7 @@ class Staging:
         self._spool: tuple[int, int, str] | None = None  # this process's: pid, fd, name
         self._spool_end = 0
         # The last build's files no longer in `output/` as written, when a helper process
-        # statted them all (see `helper.py`); None: each is statted when asked about.
+        # statted them all (see `side_process.py`); None: each is statted when asked about.
         self.touched: frozenset[str] | None = None
 
     def put(self, path: str, data: bytes) -> None:

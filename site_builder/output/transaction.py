@@ -197,7 +197,7 @@ class OutputTransaction(Staging):
             self._surveyed = survey_folders(self.output, self.folders)
 
     def take_survey(self, touched: frozenset[str], folders: dict[str, int | None] | None) -> None:
-        """What a helper process found (see `helper.py`): the last build's files no longer as
+        """What a helper process found (see `side_process.py`): the last build's files no longer as
         written, and its folders' mtimes as `survey_folders` gave them."""
         self.touched = touched
         self._surveyed = folders

@@ -1,6 +1,6 @@
 """Typography on rendered HTML: French rules on French text, English rules on English text.
 
-The rules themselves, on plain text, are in `typesetting.py`.
+The rules themselves, on plain text, are in `typography_rules.py`.
 
 Only text nodes change. Tags, attribute values, comments, the content of `code`, `pre`, `kbd`,
 `samp`, `script`, `style` and `textarea`, and URLs or e-mail addresses written in the text are

@@ -141,7 +141,7 @@ def _template_class():
 
 class Renderer:
     """One Jinja2 environment for the whole build. `templates` are the template folders, the
-    site's own first (see `inputs.template_folders`); problems name files relative to
+    site's own first (see `content.inputs.template_folders`); problems name files relative to
     `root`."""
 
     def __init__(

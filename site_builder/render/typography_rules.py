@@ -11,7 +11,7 @@ French publishers apply them on screen):
 English text gets curly quotes (`“…”`, `‘…’`) and `’`, and no extra spaces. Text in other
 languages is left as written.
 
-`typography.py` applies them to the text of rendered pages.
+`html_typography.py` applies them to the text of rendered pages.
 """
 
 from __future__ import annotations

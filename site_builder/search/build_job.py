@@ -15,14 +15,14 @@ if TYPE_CHECKING:
     from site_builder.output.side_process import Helper
     from site_builder.search.store import DocumentVector
 
-# Past this many articles the search index is brought up to date in forked processes while the
-# pages render. For a few changes one worker updates the document store and exports the static
-# index, writing its files into the build's staging folder and sending back only their
-# fingerprints; it hands whoosh's share of the update to the build's helper process (see
-# `helper.py`), which imported whoosh meanwhile. When most documents change (a cold build), one
-# worker rebuilds the static index from its own analysis and sends each document's vector
-# through a pipe to the other, which updates whoosh and the store (a document is analysed once:
-# analysis is a large share of a cold build's CPU).
+# Past this many articles the search index is brought up to date in forked processes while the pages
+# render. For a few changes one worker updates the document store and exports the static index,
+# writing its files into the build's staging folder and sending back only their fingerprints; it
+# hands whoosh's share of the update to the build's helper process (see `output/side_process.py`),
+# which imported whoosh meanwhile. When most documents change (a cold build), one worker rebuilds
+# the static index from its own analysis and sends each document's vector through a pipe to the
+# other, which updates whoosh and the store (a document is analysed once: analysis is a large share
+# of a cold build's CPU).
 SEARCH_IN_WORKER_FROM = 2000
 
 
@@ -233,7 +233,7 @@ def start_search(
 
 
 def wants_helper(content_files: int, previous: TargetState) -> bool:
-    """Whether a build is large enough for a helper process (see `helper.py`)."""
+    """Whether a build is large enough for a helper process (see `output/side_process.py`)."""
     return bool(previous.outputs) and _in_workers(content_files)
 
 

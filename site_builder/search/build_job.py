@@ -64,13 +64,8 @@ class SearchJob:
     def __call__(self) -> dict[str, bytes]:
         """Wait for the files; record them in the build's transaction; their fingerprints."""
         global _SEARCH_INPUTS
-        try:
-            changed, gone, part, statistics = self._result()
-        except BrokenPipeError:
-            if self._split:
-                self._update()  # the worker that received the vectors failed: why
-            raise
-        if self._split:
+        changed, gone, part, statistics = self._result()
+        if self._split:  # the update's own error, if the worker that received the vectors failed
             from site_builder.search.publish import confirm_rebuild
 
             inputs = _SEARCH_INPUTS

@@ -432,11 +432,10 @@ def _produce_pages(site, previous, renderer, environment, transaction, progress,
     pages = site.pages or page_entries(site.archive, site.config, planner=site.planner)
     if site.frame == previous.frame:
         verify_frame(pages, {a.path for a in changed}, environment, bodies, known)
-    again_all = stale is not None
     produced = produce_pages(pages, renderer, bodies, environment, known, transaction, progress,
-                             previous.full, workers, nice, render_all=again_all)  # fmt: skip
+                             previous.full, workers, nice, stale is not None)  # fmt: skip
     if stale is not None:
-        produced = Produced(produced.fingerprints, produced.rendered, produced.full, stale)
+        produced = replace(produced, stale=stale)
     return produced, tuple(p.path for p in pages)
 
 

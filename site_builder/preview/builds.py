@@ -88,22 +88,20 @@ class BuildProcess:
         self._lock = threading.Lock()
         self._process = None
         self._connection = None
-        self._registered = False
+        # Python waits for its child processes at exit: end this one first.
+        atexit.register(self.close)
 
     def build(self, base_url: str) -> BuildOutcome:
         """One build, in the child (started on first use, and again if it died)."""
         with self._lock:
-            for attempt in (1, 2):
+            for _attempt in (1, 2):
                 if self._process is None or not self._process.is_alive():
                     self._start()
                 try:
                     self._connection.send(base_url)
                     return self._connection.recv()
                 except (EOFError, OSError):
-                    self._stop()
-                    if attempt == 2:
-                        break
-            code = self._process.exitcode if self._process else None
+                    code = self._stop()
             message = f"the build process stopped (exit code {code}); save a file to try again"
             return BuildOutcome(None, False, (Problem("build", None, None, message),))
 
@@ -117,13 +115,11 @@ class BuildProcess:
         )
         process.start()
         theirs.close()
-        if self._process is None and self._connection is None and not self._registered:
-            # Python waits for its child processes at exit: end this one first.
-            atexit.register(self.close)
-            self._registered = True
         self._process, self._connection = process, ours
 
-    def _stop(self) -> None:
+    def _stop(self) -> int | None:
+        """End the child (killed if it does not end within half a minute); its exit code."""
+        code = None
         if self._connection is not None:
             self._connection.close()
         if self._process is not None:
@@ -131,7 +127,9 @@ class BuildProcess:
             if self._process.is_alive():
                 self._process.kill()
                 self._process.join()
+            code = self._process.exitcode
         self._process = self._connection = None
+        return code
 
     def close(self) -> None:
         """Let a build under way finish, then end the child."""

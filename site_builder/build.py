@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from site_builder.cli_output import counted
 from site_builder.config import SiteConfig, load_config
 from site_builder.content.inputs import content_stats, template_folders
 from site_builder.output.cache import (
@@ -62,15 +63,11 @@ class BuildSummary:
     def line(self) -> str:
         r = self.report
         return (
-            f"{_n(self.articles, 'article')}, {_n(self.pages, 'page')}, "
-            f"{_n(self.files, 'file')}: "
+            f"{counted(self.articles, 'article')}, {counted(self.pages, 'page')}, "
+            f"{counted(self.files, 'file')}: "
             f"{r.written} written, {len(r.removed)} removed, {r.unchanged} unchanged "
             f"in {self.seconds:.2f} s"
         )
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'s' * (count != 1)}"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,11 @@ from pathlib import Path
 from site_builder.problems import ContentErrors
 
 
+def counted(count: int, noun: str) -> str:
+    """`1 file`, `2 files`, `3 search files`: the count and its noun, plural unless one."""
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 class TerminalProgress:
     """A one-line progress bar with rate and ETA, on a terminal, once a build passes a second."""
 
@@ -46,8 +51,7 @@ def report_problems(errors: ContentErrors, stream=None) -> None:
         print(f"error: {problem}", file=stream)
     n = len(errors.problems)
     files = len({p.file for p in errors.problems})
-    print(f"{n} error{'s' * (n != 1)} in {files} file{'s' * (files != 1)}; "
-          "nothing was written", file=stream)  # fmt: skip
+    print(f"{counted(n, 'error')} in {counted(files, 'file')}; nothing was written", file=stream)
 
 
 def site_root_problem(root: Path) -> str | None:

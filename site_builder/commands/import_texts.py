@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from site_builder.cli_output import refuse_site_root, report_problems
+from site_builder.cli_output import counted, refuse_site_root, report_problems
 from site_builder.problems import ContentErrors
 
 
@@ -82,9 +82,9 @@ def run(args: argparse.Namespace) -> int:
             undecided.append("no source (pass --source)")
         for what in undecided:
             print(f"  to decide: {what}; '{_placeholder()}' written instead")
-    summary = f"{written} draft{'s' * (written != 1)} written"
+    summary = f"{counted(written, 'draft')} written"
     if failed:
-        summary += f", {failed} file{'s' * (failed != 1)} not imported"
+        summary += f", {counted(failed, 'file')} not imported"
     print(summary, file=sys.stderr)
     return 1 if failed else 0
 

@@ -33,6 +33,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from site_builder.cli_output import counted
+
 IGNORED_SCHEMES = {"mailto", "tel", "javascript", "data", "blob", "about"}
 URL_ATTRIBUTES = {
     "a": ("href",),
@@ -419,12 +421,9 @@ def validate(
     check_headers(site, problems)
     check_leftovers(site, problems)
     problems = list(dict.fromkeys(problems))  # a page may repeat a link (canonical, og:url)
-    counts = [
-        (len(site.pages), "page", "pages"),
-        (links, "link to the site", "links to the site"),
-        (feeds, "feed", "feeds"),
-        (sitemaps, "sitemap", "sitemaps"),
-        (search_files, "search file", "search files"),
-    ]
-    listed = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
+    listed = (
+        f"{counted(len(site.pages), 'page')}, {counted(links, 'link')} to the site, "
+        f"{counted(feeds, 'feed')}, {counted(sitemaps, 'sitemap')}, "
+        f"{counted(search_files, 'search file')}"
+    )
     return problems, f"{len(site.files)} files: {listed}"

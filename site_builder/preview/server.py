@@ -33,6 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
+from site_builder.cli_output import counted
 from site_builder.preview.builds import BuildProcess
 from site_builder.problems import Problem
 
@@ -113,7 +114,7 @@ class PreviewBuild:
         if failed:
             n = len(problems)
             kept = "still serving the last good pages" if self.state.built else "nothing to serve"
-            print(f"{n} problem{'s' * (n != 1)}; {kept} until fixed:", file=self.log, flush=True)
+            print(f"{counted(n, 'problem')}; {kept} until fixed:", file=self.log, flush=True)
             for problem in problems:
                 print(f"  {problem}", file=self.log, flush=True)
         with self._lock:

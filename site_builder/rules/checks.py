@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder.cli_output import counted
 from site_builder.content.registry import REGISTRY_FILE
 from site_builder.problems import ContentErrors, Problem, problem_order
 from site_builder.rules import ERROR, WARNING
@@ -143,7 +144,7 @@ def report_lines(report: CheckReport, fmt: str, root: Path, workspace: Path) -> 
 def summary_line(report: CheckReport) -> str:
     """`2 errors, 1 warning in 24 files` or `no problems in 24 files`."""
     e, w = len(report.errors), len(report.warnings)
-    where = f"in {report.files} file{'s' * (report.files != 1)}"
+    where = f"in {counted(report.files, 'file')}"
     if not e and not w:
         return f"no problems {where}"
-    return f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)} {where}"
+    return f"{counted(e, 'error')}, {counted(w, 'warning')} {where}"

@@ -369,14 +369,13 @@ def check_search(site: Site, problems: list[str]) -> int:
                 f"search/meta.bin: format version {version!r}, but the search page reads "
                 f"version {FORMAT_VERSION}"
             )
-        named = [f"search/dirs/{name}.bin" for _first, name in meta.get("dirs", [])]
-        if meta.get("facets"):
-            named.append(f"search/{meta['facets']}")
-        for rel in named:
+        directories = [f"search/dirs/{name}.bin" for _first, name in meta.get("dirs", [])]
+        facets = [f"search/{meta['facets']}"] if meta.get("facets") else []
+        for rel in (*directories, *facets):
             if rel not in site.files:
                 problems.append(f"search/meta.bin names {rel}, which is missing")
-        for directory in named:
-            if not directory.startswith("search/dirs/") or directory not in site.files:
+        for directory in directories:
+            if directory not in site.files:
                 continue
             try:
                 shards = _gunzip_json(site.output / directory)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from site_builder.i18n import words
 from site_builder.search import blocks, export
 from support.browser import collect_errors, run_axe
 from support.server import serve_directory
-from support.sites import article, build, write_site
+from support.sites import article, build, generated_archive, write_site
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[1]
@@ -292,13 +291,7 @@ def test_browser_ranks_like_the_command_line_on_the_sample(page, served, sample,
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        import generate
-    finally:
-        sys.path.pop(0)
-    root = tmp_path_factory.mktemp("generated") / "site"
-    generate.generate_archive(root, 300, seed=5)
+    root = generated_archive(tmp_path_factory.mktemp("generated") / "site", 300, seed=5)
     # Common terms split as in a big archive (past 1,536 documents, heads of 384), at this size.
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(blocks, "SPLIT_FROM", 60)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-import sys
 from array import array
 from datetime import date
 from pathlib import Path
@@ -17,19 +16,13 @@ from hypothesis import strategies as st
 
 from site_builder.search import blocks, export
 from site_builder.search.documents import SLOTS, assign_ids, path_slot
-from support.sites import article, build, snapshot, write_site
+from support.sites import article, build, generated_archive, snapshot, write_site
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def generated_site(root: Path, n: int) -> Path:
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        import generate
-    finally:
-        sys.path.pop(0)
-    generate.generate_archive(root, n, seed=11)
-    return root
+    return generated_archive(root, n, seed=11)
 
 
 SMALL_HEADS = {"SPLIT_FROM": 40, "HEAD_DOCS": 16}

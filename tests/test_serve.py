@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.preview.watcher import POLLING, SourceWatcher, is_source
+from support.sites import generated_archive
 
 SITE = Path(__file__).parent / "fixtures" / "serve" / "site"
 ARTICLE = "content/2020/10/hpe.md"
@@ -452,13 +453,7 @@ def test_a_large_archive_keeps_answering_while_it_rebuilds(tmp_path):
     process of the preview's own, never from the server's threads, so with Python's warning
     about forking a multi-threaded process made an error, every edit still shows up, and every
     request made meanwhile is answered."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-    try:
-        import generate
-    finally:
-        sys.path.pop(0)
-    root = tmp_path / "archive"
-    generate.generate_archive(root, 3000, seed=3)
+    root = generated_archive(tmp_path / "archive", 3000, seed=3)
     edited = sorted((root / "content").glob("*/*/*.md"))[::997]
     forks_fail = {"PYTHONWARNINGS": "error:This process:DeprecationWarning"}
     preview = Preview(root, env=forks_fail, start_within=300)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -53,3 +54,15 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def generated_archive(root: Path, n: int, seed: int) -> Path:
+    """An archive of `n` articles made by the benchmarks' generator (`bench/generate.py`), the
+    same for the same `n` and `seed`; returns `root`."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    generate.generate_archive(root, n, seed=seed)
+    return root

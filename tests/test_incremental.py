@@ -62,12 +62,12 @@ def append_to(path, text):
     touch(path)
 
 
-def clean_build(root):
+def clean_build(root, base_url=None):
     """The files of a clean build (no cache) of the site at `root`, in `root/clean`."""
     clean = root / "clean"
     if clean.exists():
         shutil.rmtree(clean)
-    build_site(root, output=clean, use_cache=False)
+    build_site(root, output=clean, base_url=base_url, use_cache=False)
     return snapshot(clean)
 
 
@@ -583,9 +583,7 @@ def test_a_key_that_misses_what_its_page_shows_is_caught_and_every_page_rendered
     err = capsys.readouterr().err
     assert "index.html was out of date although nothing it is made of had changed" in err
     assert "every page was rendered again" in err
-    clean = tmp_path / "clean"
-    build_site(tmp_path, output=clean, base_url="https://example.org/", use_cache=False)
-    assert snapshot(tmp_path / "output") == snapshot(clean)
+    assert snapshot(tmp_path / "output") == clean_build(tmp_path, "https://example.org/")
 
     # The next build, with nothing changed, says nothing of it.
     assert main(["build", "--root", str(tmp_path), "--base-url", "https://example.org/"]) == 0
@@ -621,9 +619,7 @@ def test_a_cache_from_a_version_whose_classes_moved_is_ignored(tmp_path):
         (cache / name).write_bytes(stale)
     (tmp_path / "content/2020/10/a.md").write_text(article(body="Un autre texte."), "utf-8")
     build_site(tmp_path)
-    clean = tmp_path / "clean"
-    build_site(tmp_path, output=clean, use_cache=False)
-    assert snapshot(tmp_path / "output") == snapshot(clean)
+    assert snapshot(tmp_path / "output") == clean_build(tmp_path)
 
 
 def test_the_first_build_after_an_upgrade_of_a_large_archive_succeeds(tmp_path, monkeypatch):
@@ -647,6 +643,4 @@ def test_the_first_build_after_an_upgrade_of_a_large_archive_succeeds(tmp_path, 
         monkeypatch.setattr(module, "code_digest", upgraded)
     monkeypatch.setattr(folders, "KEEP_CHANGES", 0)  # every file read again: a split job
     build_site(tmp_path)
-    clean = tmp_path / "clean"
-    build_site(tmp_path, output=clean, use_cache=False)
-    assert snapshot(tmp_path / "output") == snapshot(clean)
+    assert snapshot(tmp_path / "output") == clean_build(tmp_path)

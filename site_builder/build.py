@@ -376,7 +376,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     report = transaction.commit()
     if cache is not None:
         _remember(cache, output, target, signatures, fingerprints, known, report, archive,
-                  page_paths, produced.full, transaction.folders, search_files,
+                  page_paths, produced, transaction.folders, search_files,
                   site.frame)  # fmt: skip
         remember_warnings(cache, target, warnings)
     if produced.stale is not None:  # about this build alone: not remembered
@@ -408,6 +408,7 @@ def _produce_pages(site, previous, renderer, environment, transaction, progress,
 
     workers = os.cpu_count() or 1
     bodies, known = site.loaded.bodies, previous.outputs
+    resolver = site.planner.resolver
     texts = previous.texts  # the articles whose text changed since the last build here:
     changed = [a for a in site.archive.articles if texts.get(a.path) != a.content_hash]
     stale = None
@@ -420,17 +421,23 @@ def _produce_pages(site, previous, renderer, environment, transaction, progress,
         others = [a for a in guard_sample(site.archive.articles, seed) if a.path not in edited]
         sample = [keys.article_entry(site.planner, a) for a in others]
         stale = stale_page(sample, renderer, bodies, transaction.output)
-        kept = keep_pages(previous.page_paths, again, known, transaction) if stale is None else None
+        kept = None
+        if stale is None and all(urls.file_of(p) in previous.reads for p in previous.page_paths):
+            kept = keep_pages(previous.page_paths, again, known, transaction)
         if kept is not None:
-            produced = produce_pages(entries, renderer, bodies, environment, known, transaction,
-                                     progress, None, workers, nice)  # fmt: skip
-            produced = Produced(kept | produced.fingerprints, produced.rendered, {})
+            produced = produce_pages(entries, renderer, bodies, environment, known,
+                                     previous.reads, resolver, transaction, progress, None,
+                                     workers, nice)  # fmt: skip
+            reads = {path: previous.reads[path] for path in kept} | produced.reads
+            produced = Produced(kept | produced.fingerprints, reads, produced.rendered, {})
             return produced, previous.page_paths
     pages = site.pages or page_entries(site.archive, site.config, planner=site.planner)
     if site.frame == previous.frame:
-        verify_frame(pages, {a.path for a in changed}, environment, bodies, known)
-    produced = produce_pages(pages, renderer, bodies, environment, known, transaction, progress,
-                             previous.full, workers, nice, stale is not None)  # fmt: skip
+        verify_frame(pages, {a.path for a in changed}, environment, bodies, known,
+                     previous.reads, resolver)  # fmt: skip
+    produced = produce_pages(pages, renderer, bodies, environment, known, previous.reads,
+                             resolver, transaction, progress, previous.full, workers, nice,
+                             stale is not None)  # fmt: skip
     if stale is not None:
         produced = replace(produced, stale=stale)
     return produced, tuple(p.path for p in pages)
@@ -446,7 +453,7 @@ def _remember(
     report,
     archive,
     page_paths,
-    full,
+    produced,
     folders,
     search_files,
     frame,
@@ -466,7 +473,7 @@ def _remember(
         outputs[path] = OutputRecord(fp, st.st_size, st.st_mtime_ns)
     state = cache.state
     state.targets[target] = TargetState(
-        signatures.everything, outputs, full, folders, signatures.search, search_files, frame,
-        page_paths, {a.path: a.content_hash for a in archive.articles},
+        signatures.everything, outputs, produced.full, folders, signatures.search, search_files,
+        frame, page_paths, {a.path: a.content_hash for a in archive.articles}, produced.reads,
     )  # fmt: skip
     cache.save(state)

@@ -644,3 +644,43 @@ def test_the_first_build_after_an_upgrade_of_a_large_archive_succeeds(tmp_path, 
     monkeypatch.setattr(folders, "KEEP_CHANGES", 0)  # every file read again: a split job
     build_site(tmp_path)
     assert snapshot(tmp_path / "output") == clean_build(tmp_path)
+
+
+def test_a_value_a_page_starts_to_show_is_in_its_key_without_writing_one(tmp_path, monkeypatch):
+    """Keys are not written by hand: they are made of what planning a page read. Here list
+    items start to show their source's website, which another article's front matter gives;
+    with no key written for it, no verification and no guard, changing that website in the
+    other article still renders again the list that shows it."""
+    import dataclasses
+
+    from site_builder.output import produce
+    from site_builder.pages.plan import Planner
+
+    monkeypatch.setenv("SITE_BUILDER_VERIFY_KEYS", "0")
+    monkeypatch.setattr(produce, "GUARD_PAGES", 0)
+    item = Planner._item
+
+    def with_the_website(self, article):
+        slug = self.archive.source_slugs[article.source.name]
+        website = self.source_websites.get(slug) or "—"
+        return dataclasses.replace(item(self, article), summary=website)
+
+    monkeypatch.setattr(Planner, "_item", with_the_website)
+
+    def cited(url):
+        return article(title="Cité", companies="[Dell]", source=f"{{name: LeMagIT, url: {url}}}")
+
+    files = {
+        "content/a.md": article(title="Listé", companies="[HPE]", source="LeMagIT"),
+        "content/b.md": cited("https://www.lemagit.fr/"),
+    }
+    write_site(tmp_path, files)
+    build_site(tmp_path)
+    hpe = tmp_path / "output/companies/hpe/index.html"
+    assert "https://www.lemagit.fr/" in hpe.read_text("utf-8")
+
+    (tmp_path / "content/b.md").write_text(cited("https://lemagit.example/"), "utf-8")
+    touch(tmp_path / "content/b.md")
+    build_site(tmp_path)
+    assert "https://lemagit.example/" in hpe.read_text("utf-8")
+    assert snapshot(tmp_path / "output") == clean_build(tmp_path)

@@ -148,6 +148,8 @@ class TargetState:
     frame: bytes = b""
     page_paths: tuple[str, ...] = ()
     texts: dict[str, str] = field(default_factory=dict)
+    # Page file → what its planning read (see `pages.reads`): the makings of its next key.
+    reads: dict[str, tuple] = field(default_factory=dict)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from site_builder.output.fingerprint import Memo, digest
 from site_builder.output.staging import Staging
 from site_builder.output.transaction import OutputTransaction
 from site_builder.pages import urls
+from site_builder.pages.reads import Resolver
 from site_builder.pages.views import ArticleItem, PageEntry, PagePlan
 from site_builder.render.renderer import Renderer
 
@@ -28,13 +29,15 @@ GUARD_PAGES = 3
 
 @dataclass(frozen=True)
 class Produced:
-    """What `produce_pages` did: the key of every page, and how many were rendered.
+    """What `produce_pages` did: the key of every page, what its planning read (the makings
+    of its key in the next build, see `pages.reads`), and how many pages were rendered.
 
     `full` holds, in verification mode only, each page's fingerprint of its whole context;
     `stale`, the page the guard found out of date although its key had not changed (every
     page was then rendered again)."""
 
     fingerprints: dict[str, bytes]
+    reads: dict[str, tuple]
     rendered: int
     full: dict[str, bytes]
     stale: str | None = None
@@ -67,10 +70,13 @@ def page_fingerprint(page: PagePlan, environment: bytes, bodies: BodyStore, memo
     return digest(environment, page.path, page.template, page.title, body, context)
 
 
-def page_key(entry: PageEntry, environment: bytes, bodies: BodyStore) -> bytes:
-    """The fingerprint of a page from its entry's inputs, without planning it."""
+def page_key(
+    entry: PageEntry, reads: tuple, environment: bytes, bodies: BodyStore, resolver: Resolver
+) -> bytes:
+    """The fingerprint of a page, without planning it: the current versions of what its
+    planning read (`reads`, recorded when it was last planned)."""
     body = bodies.key(entry.body_of) if entry.body_of is not None else None
-    return digest(environment, entry.path, entry.title, body, entry.inputs)
+    return digest(environment, entry.path, entry.title, body, resolver.versions(reads))
 
 
 def produce_pages(
@@ -79,6 +85,8 @@ def produce_pages(
     bodies: BodyStore,
     environment: bytes,
     previous: dict[str, OutputRecord],
+    previous_reads: dict[str, tuple],
+    resolver: Resolver,
     transaction: OutputTransaction,
     progress: Callable[[str, int, int], None],
     previous_full: dict[str, bytes] | None = None,
@@ -86,21 +94,23 @@ def produce_pages(
     nice: int = 0,
     render_all: bool = False,
 ) -> Produced:
-    """Plan and render only the pages whose key changed (or whose file was touched), unless
-    `render_all`. A few of the others are rendered too and compared with what `output/` holds
-    (see `stale_page`): when one differs, every page is rendered again."""
+    """Plan and render only the pages whose key changed (or whose file was touched, or that
+    the last build did not plan), unless `render_all`. A few of the others are rendered too
+    and compared with what `output/` holds (see `stale_page`): when one differs, every page
+    is rendered again."""
     verify = verifying()
     memo = Memo()
     fingerprints: dict[str, bytes] = {}
+    reads: dict[str, tuple] = {}
     full: dict[str, bytes] = {}
+    by_path = {urls.file_of(entry.path): entry for entry in entries}
     # Pages to render, planned only where they render (a plan holds the whole context: all of
     # them at once would hold the contexts of every page of a large archive in memory).
     todo: list[PageEntry | PagePlan] = []
     kept: list[tuple[str, PageEntry | PagePlan]] = []
-    for entry in entries:
-        path = urls.file_of(entry.path)
-        key = page_key(entry, environment, bodies)
-        fingerprints[path] = key
+    for path, entry in by_path.items():
+        was_read = previous_reads.get(path)
+        key = None if was_read is None else page_key(entry, was_read, environment, bodies, resolver)
         page = None
         if verify:
             page = entry.plan()
@@ -109,9 +119,12 @@ def produce_pages(
             was = (previous_full or {}).get(path)
             if old is not None and old.fingerprint == key and was is not None and was != full[path]:
                 raise KeyMissesInput(f"{path}: its key did not change but its context did")
-        if not render_all and unchanged(
-            path, key, previous, transaction.output, transaction.touched
+        if (
+            key is not None
+            and not render_all
+            and unchanged(path, key, previous, transaction.output, transaction.touched)
         ):
+            fingerprints[path], reads[path] = key, was_read
             kept.append((path, page if page is not None else entry))
         else:
             todo.append(page if page is not None else entry)
@@ -127,10 +140,15 @@ def produce_pages(
         transaction.keep(path)
     total = len(todo)
     workers = workers or os.cpu_count() or 1
-    for done in _render_all(todo, renderer, bodies, transaction, workers, nice):
+    interned: dict[tuple, tuple] = {}
+    for done, rendered in _render_all(todo, renderer, bodies, transaction, workers, nice):
+        for path, page_reads in rendered.items():
+            page_reads = tuple([interned.setdefault(t, t) for t in page_reads])
+            reads[path] = page_reads
+            fingerprints[path] = page_key(by_path[path], page_reads, environment, bodies, resolver)
         if done % 200 == 0 or done == total:
             progress("pages", done, total)
-    return Produced(fingerprints, total, full, stale)
+    return Produced(fingerprints, reads, total, full, stale)
 
 
 def guard_sample(items: list, seed: bytes) -> list:
@@ -195,6 +213,8 @@ def verify_frame(
     environment: bytes,
     bodies: BodyStore,
     previous: dict[str, OutputRecord],
+    previous_reads: dict[str, tuple],
+    resolver: Resolver,
 ) -> None:
     """In verification mode, when the site's frame is the last build's: every page whose key
     changed must be the page of an article whose text changed (what `keep_pages` relies
@@ -204,8 +224,13 @@ def verify_frame(
     for entry in entries:
         if entry.body_of in changed:
             continue
-        old = previous.get(urls.file_of(entry.path))
-        if old is None or old.fingerprint != page_key(entry, environment, bodies):
+        path = urls.file_of(entry.path)
+        old, reads = previous.get(path), previous_reads.get(path)
+        if (
+            old is None
+            or reads is None
+            or old.fingerprint != page_key(entry, reads, environment, bodies, resolver)
+        ):
             raise KeyMissesInput(f"{entry.path}: the frame did not change but this page's key did")
 
 
@@ -216,12 +241,12 @@ def _render_all(
     staging: Staging,
     workers: int,
     nice: int = 0,
-) -> Iterator[int]:
-    """Render `pages` and stage them; yields how many are done so far."""
+) -> Iterator[tuple[int, dict[str, tuple]]]:
+    """Render `pages` and stage them; yields how many are done so far, and what the pages
+    just rendered read (by file path)."""
     if len(pages) < PARALLEL_FROM or workers < 2:
         for done, page in enumerate(pages, 1):
-            _render_into(staging, renderer, bodies, page)
-            yield done
+            yield done, dict([_render_into(staging, renderer, bodies, page)])
         return
     import multiprocessing
 
@@ -233,10 +258,12 @@ def _render_all(
     chunks = _chunks(len(pages), workers * 32)  # small: no core waits long at the end
     done = 0
     with context.Pool(workers, initializer=os.nice, initargs=(nice,)) as pool:
-        for (start, end), part in zip(chunks, pool.imap(_worker_render, chunks), strict=True):
+        for (start, end), (part, reads) in zip(
+            chunks, pool.imap(_worker_render, chunks), strict=True
+        ):
             staging.absorb(part)
             done += end - start
-            yield done
+            yield done, reads
     _WORKER = None
 
 
@@ -248,22 +275,26 @@ def _chunks(total: int, count: int) -> list[tuple[int, int]]:
     return [(i, min(i + size, total)) for i in range(0, total, size)]
 
 
-def _worker_render(bounds: tuple[int, int]) -> Staging:
+def _worker_render(bounds: tuple[int, int]) -> tuple[Staging, dict[str, tuple]]:
     renderer, bodies, pages, staging = _WORKER
     part = staging.part()
-    for page in pages[bounds[0] : bounds[1]]:
-        _render_into(part, renderer, bodies, page)
+    reads = dict(
+        _render_into(part, renderer, bodies, page) for page in pages[bounds[0] : bounds[1]]
+    )
     part.close_spool()
-    return part
+    return part, reads
 
 
 def _render_into(
     staging: Staging, renderer: Renderer, bodies: BodyStore, page: PageEntry | PagePlan
-) -> None:
+) -> tuple[str, tuple]:
+    """Plan (if need be), render and stage `page`: its file path and what its plan read."""
     if isinstance(page, PageEntry):
         page = page.plan()
     body = bodies.get_path(page.body_of) if page.body_of else None
-    staging.put(urls.file_of(page.path), renderer.render(page, body))
+    path = urls.file_of(page.path)
+    staging.put(path, renderer.render(page, body))
+    return path, page.reads
 
 
 def produce_files(

@@ -1,81 +1,54 @@
-"""The key of every page, without planning it: `PageEntry.inputs`, a cheap value made of the
-versions of everything the page's context (`plan.Planner`) shows. Equal inputs in an equal
-environment give an equal plan, so an unchanged page is neither planned nor rendered again.
-Each function here keys the context method it names; a field added to a context goes into
-its key here too (a verified build, `SITE_BUILDER_VERIFY_KEYS=1`, plans every page and fails
-on a key that missed a change).
+"""Every page of the site, listed without planning it: its path, its title and how to plan it.
+
+A page's key is not written here: it is made of what the page's planning read (see
+`pages.reads`), recorded when it was last planned, so that nothing a page shows can be
+missing from its key. Listing reads the archive directly; the pages' plans read it only
+through the planner's tracked archive.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-from site_builder.archive.model import COMPANY, SOURCE, TAG, Archive, Period, Term
+from site_builder.archive.model import COMPANY, SOURCE, TAG, Archive, Term
 from site_builder.config import SiteConfig
+from site_builder.content.dates import format_month
 from site_builder.content.model import Article
 from site_builder.pages import urls
 from site_builder.pages.plan import Planner, RelatedMap
 from site_builder.pages.views import ListSpec, PageEntry, PagePlan
 
 
-def list_entries(p: Planner, spec: ListSpec, first_inputs: tuple = ()) -> list[PageEntry]:
-    """The pages of a list. A numbered page's inputs leave out the list's length, so it
-    keeps its key when newer articles arrive."""
-    vs = p.versions_of
-    per = p.config.per_page
-    articles = spec.articles
-    numbered = p.numbered(len(articles))
-    head = (spec.heading, spec.feed, spec.description, spec.extra)
-    entries = [
-        PageEntry(
-            spec.first,
-            spec.title,
-            None,
-            ("list", head, len(articles), vs(articles[:per]), first_inputs),
-            partial(p.list_page, spec, 0),
-        )
-    ]
+def list_entries(p: Planner, first: str, title: str, total: int, spec) -> list[PageEntry]:
+    """The pages of a list of `total` articles whose first page is `first`; `spec()` gives
+    the list (`ListSpec`) when a page of it is planned."""
+
+    def page(n: int) -> PagePlan:
+        return p.list_page(spec(), n)
+
+    entries = [PageEntry(first, title, None, partial(p.planned, partial(page, 0)))]
     label = p.words["page_n"]
-    for n in range(1, numbered + 1):
-        chunk = vs(p.chunk(articles, n))
+    for n in range(1, p.numbered(total) + 1):
         entries.append(
             PageEntry(
-                urls.page_path(spec.first, n),
-                f"{spec.title} – {label.format(n=n)}",
+                urls.page_path(first, n),
+                f"{title} – {label.format(n=n)}",
                 None,
-                ("page", head, n, n < numbered, chunk),
-                partial(p.list_page, spec, n),
+                partial(p.planned, partial(page, n)),
             )
         )
     return entries
 
 
 def article_entry(p: Planner, article: Article) -> PageEntry:
-    a, v = p.archive, p.version
-    older, newer = a.older.get(article.path), a.newer.get(article.path)
-    inputs = (
-        "article",
-        v(article),
-        article.content_hash,  # the body, too
-        p.source_websites.get(a.source_slugs[article.source.name]),
-        v(older) if older is not None else None,
-        v(newer) if newer is not None else None,
-        tuple((p.versions[path], shared) for path, shared in p.related.get(article.path, ())),
-        p.body_links(article),
-    )
-    return PageEntry(
-        urls.article_path(article),
-        article.title,
-        article.path,
-        inputs,
-        partial(p.article_page, article),
-    )
+    make = partial(p.planned, partial(p.article_page, p.track(article)))
+    return PageEntry(urls.article_path(article), article.title, article.path, make)
 
 
 def term_entries(p: Planner, term: Term) -> list[PageEntry]:
-    profile = ("profile", term.kind, term.name, term.slug, term.url, term.facts,
-               p.versions_of(term.articles), p.source_names)  # fmt: skip
-    return list_entries(p, p.term_list(term), profile)
+    first = urls.term_path(term.kind, term.slug)
+    tracked = p.track(term)
+    return list_entries(p, first, term.name, len(term.articles), lambda: p.term_list(tracked))
 
 
 def plan_pages(archive: Archive, config: SiteConfig) -> list[PagePlan]:
@@ -89,35 +62,47 @@ def page_entries(
     related: RelatedMap | None = None,
     planner: Planner | None = None,
 ) -> list[PageEntry]:
-    """Every HTML page of the site, in the order of `plan_pages`, keyed but not yet planned."""
+    """Every HTML page of the site, in the order of `plan_pages`, listed but not planned."""
     p = planner or Planner(archive, config, related)
     w = p.words
+
+    def front() -> ListSpec:
+        return ListSpec("", config.title, p.archive.articles, feed=urls.FEED,
+                        heading=w["latest"], first_extra=lambda: {"front": p.front()})  # fmt: skip
+
     entries: list[PageEntry] = []
-    front = ListSpec("", config.title, archive.articles, feed=urls.FEED, heading=w["latest"],
-                     first_extra=lambda: {"front": p.front()})  # fmt: skip
-    entries += list_entries(p, front, ("front", p.versions_of(archive.articles)))
+    entries += list_entries(p, "", config.title, len(archive.articles), front)
     entries += [article_entry(p, a) for a in archive.articles]
-    for kind, terms in ((COMPANY, archive.companies), (SOURCE, archive.sources),
-                        (TAG, archive.tags)):  # fmt: skip
-        index = ("terms", kind, tuple((t.name, t.slug, len(t.articles)) for t in terms))
-        entries.append(_entry(p.term_index(kind, terms), index))
+    for kind, terms, name in ((COMPANY, archive.companies, "companies"),
+                              (SOURCE, archive.sources, "sources"),
+                              (TAG, archive.tags, "tags")):  # fmt: skip
+        index = partial(_tracked_terms_index, p, kind, name)
+        entries.append(_entry(p, urls.term_index_path(kind), w[name], index))
         for term in terms:
             entries += term_entries(p, term)
-    months_by_year: dict[int, list[Period]] = {}
     for month in archive.months:
-        months_by_year.setdefault(month.year, []).append(month)
-        entries += list_entries(p, p.month_list(month))
-    years = tuple(y.year for y in archive.years)
+        tracked = p.track(month)
+        label = format_month(month.year, month.month, p.lang)
+        entries += list_entries(p, urls.month_path(month.year, month.month), label,
+                                len(month.articles), partial(p.month_list, tracked))  # fmt: skip
     for y in archive.years:
-        inputs = ("year", p.versions_of(y.articles), years)
-        make = partial(p.year_page, y, months_by_year.get(y.year, []))
-        entries.append(PageEntry(urls.year_path(y.year), str(y.year), None, inputs, make))
-    entries.append(_entry(p.plain_page("404.html", "404.html", w["not_found"]), ("plain",)))
-    entries.append(_entry(p.plain_page(urls.SEARCH, "search.html", w["search"]), ("plain",)))
+        entries.append(_entry(p, urls.year_path(y.year), str(y.year), partial(_year, p, y.year)))
+    for path, template, title in (("404.html", "404.html", w["not_found"]),
+                                  (urls.SEARCH, "search.html", w["search"])):  # fmt: skip
+        entries.append(_entry(p, path, title, partial(p.plain_page, path, template, title)))
     return entries
 
 
-def _entry(page: PagePlan, inputs: tuple) -> PageEntry:
-    """A page cheap enough to plan at once (an index of terms, a plain page)."""
-    return PageEntry(page.path, page.title, page.body_of, (page.template, *inputs),
-                     lambda: page)  # fmt: skip
+def _tracked_terms_index(p: Planner, kind: str, name: str) -> PagePlan:
+    return p.term_index(kind, tuple(getattr(p.archive, name)))
+
+
+def _year(p: Planner, year: int) -> PagePlan:
+    """A year's page, with its months (read, like everything else, through the planner)."""
+    periods = {y.year: y for y in p.archive.years}
+    months = [m for m in p.archive.months if m.year == year]
+    return p.year_page(periods[year], months)
+
+
+def _entry(p: Planner, path: str, title: str, make) -> PageEntry:
+    return PageEntry(path, title, None, partial(p.planned, make))

@@ -7,7 +7,8 @@ plain data, so its fingerprint says everything the rendered bytes depend on.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from functools import cached_property
 from hashlib import blake2b
 from urllib.parse import unquote
@@ -20,6 +21,7 @@ from site_builder.content.model import Article
 from site_builder.i18n import words
 from site_builder.pages import urls
 from site_builder.pages.overviews import Overviews
+from site_builder.pages.reads import Recorder, Resolver, TrackedArchive, TrackedMap, track
 from site_builder.pages.views import (
     ArticleItem,
     ArticleView,
@@ -46,25 +48,66 @@ def related_map(archive: Archive) -> RelatedMap:
 
 
 class Planner(Overviews):
+    """Plans pages from the archive, which it reads only through `reads.TrackedArchive`: each
+    page's plan carries what its planning read (`PagePlan.reads`), the makings of its key."""
+
     def __init__(self, archive: Archive, config: SiteConfig, related: RelatedMap | None = None):
-        self.archive = archive
+        self.raw = archive
         self.config = config
         self.links = urls.Links(config)
         self.lang = config.language
         self.words = words(config.language)
-        self.by_path = {a.path: a for a in archive.articles}
+        self.recorder = Recorder()
         self._related = related
-        self.source_websites = {s.slug: s.url for s in archive.sources}
-        # The same article shows in many lists: its list values are computed once per build.
-        self._items: dict[str, ArticleItem] = {}
-        self._company_links: dict[str, tuple[Link, ...]] = {}
+        self.archive = TrackedArchive(archive, self._tables(with_related=False), self.recorder)
+        self.by_path = self.archive.by_path
+        self.source_websites = self.archive.source_websites
+        # The same article shows in many lists: its list values are computed once per build
+        # (with what they read, recorded again on every page that shows them).
+        self._memo: dict[tuple, tuple] = {}
         self._term_links: dict[tuple, Link] = {}
 
+    def _tables(self, with_related: bool = True) -> dict[str, Mapping]:
+        """The planner's own tables besides the archive's (see `reads.TABLES`)."""
+        tables = {
+            "by_path": {a.path: a for a in self.raw.articles},
+            "source_websites": {s.slug: s.url for s in self.raw.sources},
+        }
+        if with_related:
+            tables["related"] = self.related_table
+        return tables
+
     @property
-    def related(self) -> RelatedMap:
+    def related_table(self) -> RelatedMap:
         if self._related is None:
-            self._related = related_map(self.archive)
+            self._related = related_map(self.raw)
         return self._related
+
+    @cached_property
+    def related(self) -> TrackedMap:
+        return TrackedMap("related", self.related_table, self.recorder)
+
+    @cached_property
+    def resolver(self) -> Resolver:
+        """The versions of what pages read, in this build's archive."""
+        return Resolver(self.raw, self._tables())
+
+    def planned(self, make: Callable[[], PagePlan]) -> PagePlan:
+        """The plan `make` gives, with what planning it read."""
+        plan, reads = self.recorder.capture(make)
+        return replace(plan, reads=reads)
+
+    def track(self, value):
+        """An article, term or period of the archive as the planner reads it."""
+        return track(value, self.recorder)
+
+    def _memoised(self, key: tuple, make: Callable[[], object]):
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self.recorder.capture(make)
+        else:
+            self.recorder.replay(found[1])
+        return found[0]
 
     @cached_property
     def versions(self) -> dict[str, bytes]:
@@ -72,10 +115,10 @@ class Planner(Overviews):
         bar is made of, besides the settings: its front matter (not its body: an edit of the
         text leaves the lists that show the article as they were) and its companies' canonical
         names (the registry may rename them). Slugs and URLs are pure functions of these."""
-        names = self.archive.company_names
+        names = self.raw.company_names
         return {
             a.path: blake2b(a.shown + "\x1f".join(names[a.path]).encode(), digest_size=16).digest()
-            for a in self.archive.articles
+            for a in self.raw.articles
         }
 
     @cached_property
@@ -109,16 +152,15 @@ class Planner(Overviews):
         return link
 
     def company_links(self, article: Article) -> tuple[Link, ...]:
-        links = self._company_links.get(article.path)
-        if links is None:
-            slugs = self.archive.company_slugs
-            links = tuple(
-                self.term_link(COMPANY, name, slugs[name])
-                for name in self.archive.company_names[article.path]
-                if name in slugs
-            )
-            self._company_links[article.path] = links
-        return links
+        return self._memoised(("companies", article.path), lambda: self._company_links(article))
+
+    def _company_links(self, article: Article) -> tuple[Link, ...]:
+        slugs = self.archive.company_slugs
+        return tuple(
+            self.term_link(COMPANY, name, slugs[name])
+            for name in self.archive.company_names[article.path]
+            if name in slugs
+        )
 
     def source_link(self, article: Article) -> Link:
         slug = self.archive.source_slugs[article.source.name]
@@ -140,10 +182,7 @@ class Planner(Overviews):
         return {"og": props}
 
     def item(self, article: Article) -> ArticleItem:
-        item = self._items.get(article.path)
-        if item is None:
-            item = self._items[article.path] = self._item(article)
-        return item
+        return self._memoised(("item", article.path), lambda: self._item(article))
 
     def _item(self, article: Article) -> ArticleItem:
         return ArticleItem(
@@ -344,11 +383,6 @@ class Planner(Overviews):
         total = len(articles)
         start, stop = total - n * per, total - (n - 1) * per
         return articles[max(0, start) : stop]
-
-    @cached_property
-    def source_names(self) -> tuple[tuple[str, str], ...]:
-        """The sources' slugs and names, as a profile's list of sources shows them."""
-        return tuple((s.slug, s.name) for s in self.archive.sources)
 
     def plain_page(self, path: str, template: str, title: str) -> PagePlan:
         return PagePlan(path=path, template=template, title=title, context={})

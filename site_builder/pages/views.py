@@ -115,18 +115,19 @@ class PagePlan:
     title: str
     context: dict = field(hash=False)
     body_of: str | None = None  # the article path whose body this page shows
+    # What planning the page read (see `pages.reads`): its key is made of their versions.
+    reads: tuple = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)
 class PageEntry:
-    """A page before it is planned: its address, and a cheap `inputs` value made of versions
-    of everything the page shows. Equal inputs (in an equal environment) give an equal plan,
-    so an unchanged page is neither planned nor rendered again."""
+    """A page before it is planned: its address and title, and how to plan it. Its key comes
+    from what its last planning read (`PagePlan.reads`): a page whose reads kept their
+    versions is neither planned nor rendered again."""
 
     path: str
     title: str
     body_of: str | None
-    inputs: tuple = field(repr=False)
     make: Callable[[], PagePlan] = field(repr=False, compare=False)
 
     def plan(self) -> PagePlan:

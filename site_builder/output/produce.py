@@ -108,7 +108,8 @@ def produce_pages(
     # them at once would hold the contexts of every page of a large archive in memory).
     todo: list[PageEntry | PagePlan] = []
     kept: list[tuple[str, PageEntry | PagePlan]] = []
-    for path, entry in by_path.items():
+    for entry in entries:  # a path planned twice reaches the writer, which refuses it
+        path = urls.file_of(entry.path)
         was_read = previous_reads.get(path)
         key = None if was_read is None else page_key(entry, was_read, environment, bodies, resolver)
         page = None

@@ -69,13 +69,17 @@ class Planner(Overviews):
 
     def _tables(self, with_related: bool = True) -> dict[str, Mapping]:
         """The planner's own tables besides the archive's (see `reads.TABLES`)."""
-        tables = {
-            "by_path": {a.path: a for a in self.raw.articles},
-            "source_websites": {s.slug: s.url for s in self.raw.sources},
-        }
+        tables = dict(self._own_tables)
         if with_related:
             tables["related"] = self.related_table
         return tables
+
+    @cached_property
+    def _own_tables(self) -> dict[str, Mapping]:
+        return {
+            "by_path": {a.path: a for a in self.raw.articles},
+            "source_websites": {s.slug: s.url for s in self.raw.sources},
+        }
 
     @property
     def related_table(self) -> RelatedMap:

@@ -34,6 +34,7 @@ import("data:text/javascript;base64," + source.toString("base64")).then((S) => {
   S.configure(input.tables);
   const out = {tokens: input.texts.map((t) => S.tokens(t))};
   for (const g of ["fr", "en", "plain"]) out[g] = input.words.map((w) => S.term(w, g));
+  for (const g of ["fr", "en"]) out["alias_" + g] = input.words.map((w) => S.alias(w, g));
   out.stem_fr = input.words.map((w) => S.frenchStem(w.toLowerCase()));
   out.stem_en = input.words.map((w) => S.englishStem(w.toLowerCase()));
   process.stdout.write(JSON.stringify(out));
@@ -136,6 +137,17 @@ def test_stemming_then_folding_meets_the_reader():
     assert analysis.TERM["plain"]("Œuvre") == "oeuvre"
 
 
+def test_an_accented_word_is_also_found_as_readers_type_it_without_accents():
+    fr, alias = analysis.TERM["fr"], analysis.ALIAS["fr"]
+    for accented, bare in [("sécurité", "securite"), ("données", "donnees"),
+                           ("communiqué", "communique"), ("développement", "developpement")]:  # fmt: skip
+        assert fr(bare) in (fr(accented), alias(accented)), (accented, bare)
+    assert alias("securite") is None and alias("licenciés") != fr("licenciés")
+    terms, aliases = analysis.analyze_with_aliases("La sécurité des données", "fr")
+    assert terms == [fr("sécurité"), fr("données")]  # aliases take no position
+    assert set(aliases) <= {alias("sécurité"), alias("données")} and aliases
+
+
 def test_javascript_analysis_equals_python_on_every_word():
     words = sorted(sample_words() | bench_words() | generated_words())
     assert len(words) > 5000
@@ -147,6 +159,7 @@ def test_javascript_analysis_equals_python_on_every_word():
     from whoosh.lang.snowball.french import FrenchStemmer
 
     expected = {g: [analysis.TERM[g](w) for w in words] for g in GROUPS}
+    expected |= {f"alias_{g}": [analysis.ALIAS[g](w) for w in words] for g in ("fr", "en")}
     expected["stem_fr"] = [FrenchStemmer().stem(w.lower()) for w in words]
     expected["stem_en"] = [EnglishStemmer().stem(w.lower()) for w in words]
     for key, values in expected.items():

@@ -6,6 +6,9 @@ pattern), lowercase each token, then give it to the analysis of a *group*:
 
 - `fr`: whoosh's French Snowball stemmer, then accent folding. Folding comes after stemming:
   folding first turns `licenciés` into `licencies`, which stems apart from `licenciement`.
+  An accented word is also indexed under the term of its accent-free spelling when that
+  differs (its *alias*): `sécurité` is `secur`, and `securite`, as readers type it, is
+  `securit`. Aliases count in no field length and take no position of their own.
 - `en`: whoosh's English Snowball (Porter2) stemmer, then folding.
 - `plain`: folding only (other languages, company and source names).
 
@@ -32,7 +35,7 @@ from whoosh.lang.snowball.french import FrenchStemmer
 
 from site_builder.content.dates import base_language
 
-ANALYSIS_VERSION = 1  # bump when terms change: every cached document is analysed again
+ANALYSIS_VERSION = 2  # bump when terms change: every cached document is analysed again
 FR, EN, PLAIN = "fr", "en", "plain"
 GROUPS = (FR, EN, PLAIN)
 MIN_TOKEN = 2
@@ -125,9 +128,59 @@ _TERMS = {g: _Terms(g) for g in GROUPS}
 TERM: dict[str, Callable[[str], str | None]] = {g: _TERMS[g].__getitem__ for g in GROUPS}
 
 
+class _Aliases(dict):
+    """Raw token → the term of its accent-free spelling when that differs from its own term
+    (None otherwise), in one stemmed group, made on first sight."""
+
+    def __init__(self, group: str):
+        super().__init__()
+        self.terms = _TERMS[group]
+        self.stem = _STEMMERS[group]
+
+    def __missing__(self, token: str) -> str | None:
+        term = self.terms[token]
+        result = None
+        if term is not None:
+            lowered = token.lower()
+            folded = fold(lowered)
+            if folded != lowered:
+                result = self.stem(folded)
+                result = None if result == term else result
+        if len(self) > 500_000:
+            self.clear()
+        self[token] = result
+        return result
+
+
+_ALIASES = {g: _Aliases(g) for g in _STEMMERS}
+# The alias of one raw token (None: none), in the stemmed groups.
+ALIAS: dict[str, Callable[[str], str | None]] = {g: _ALIASES[g].__getitem__ for g in _ALIASES}
+
+
 def analyze(text: str, group: str) -> list[str]:
     """The terms of `text` in order (positions are list indexes)."""
     return [t for t in map(_TERMS[group].__getitem__, tokens(text)) if t is not None]
+
+
+def analyze_with_aliases(text: str, group: str) -> tuple[list[str], list[str]]:
+    """The terms of `text` in order, and the aliases of its accented words (in no order)."""
+    raw = tokens(text)
+    terms = [t for t in map(_TERMS[group].__getitem__, raw) if t is not None]
+    aliases = _ALIASES.get(group)
+    if aliases is None:
+        return terms, []
+    return terms, [a for a in map(aliases.__getitem__, raw) if a is not None]
+
+
+def positions(text: str, group: str) -> list[tuple[str, str | None]]:
+    """(term, alias or None) at each position of `text`, for checking phrases."""
+    aliases = _ALIASES.get(group)
+    found = []
+    for token in tokens(text):
+        term = _TERMS[group][token]
+        if term is not None:
+            found.append((term, aliases[token] if aliases is not None else None))
+    return found
 
 
 def name_key(name: str) -> str:

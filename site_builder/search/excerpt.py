@@ -24,13 +24,15 @@ def make_excerpt(text: str, lang: str, words: list[QueryWord]) -> Excerpt:
     the document's language."""
     text = unicodedata.normalize("NFC", " ".join(text.split()))
     group = analysis.group_of(lang)
-    term_of = analysis.TERM[group]
+    term_of, alias_of = analysis.TERM[group], analysis.ALIAS.get(group)
     wanted = {w.terms[group] for w in words} - {None}
-    found = [
-        (start, end, term)
-        for start, end, token in analysis.token_spans(text)
-        if (term := term_of(token)) is not None and term in wanted
-    ]
+    found = []
+    for start, end, token in analysis.token_spans(text):
+        term = term_of(token)
+        if term is not None and term not in wanted and alias_of is not None:
+            term = alias_of(token)  # `securite` marks `sécurité`
+        if term is not None and term in wanted:
+            found.append((start, end, term))
     if not found:
         return _cut(text, 0, 0, [])
     best, best_score = 0, -1

@@ -26,7 +26,7 @@ from site_builder.search.analysis import (
     FIELD_NUMBER,
     FIELDS,
     PLAIN,
-    analyze,
+    analyze_with_aliases,
     group_of,
     language_fields,
 )
@@ -38,17 +38,24 @@ from site_builder.search.store import DocumentStore, DocumentVector, IndexStatis
 from site_builder.search.whoosh_write import write
 
 
-def document_terms(stored: dict) -> dict[str, list[str]]:
-    """Field name → the terms of a document (its `stored_fields`) in that field, in order
-    (empty fields left out)."""
-    terms = {name: analyze(text, group) for name, (text, group) in field_texts(stored).items()}
-    return {name: items for name, items in terms.items() if items}
+def document_terms(stored: dict) -> dict[str, tuple[list[str], list[str]]]:
+    """Field name → the terms of a document (its `stored_fields`) in that field, in order,
+    and the aliases of its accented words (empty fields left out)."""
+    terms = {
+        name: analyze_with_aliases(text, group)
+        for name, (text, group) in field_texts(stored).items()
+    }
+    return {name: pair for name, pair in terms.items() if pair[0]}
 
 
-def vector_of(terms: dict[str, list[str]]) -> DocumentVector:
+def vector_of(terms: dict[str, tuple[list[str], list[str]]]) -> DocumentVector:
+    """A field's length counts its terms; its frequencies count terms and aliases."""
     return DocumentVector(
-        {FIELD_NUMBER[name]: len(items) for name, items in terms.items()},
-        {FIELD_NUMBER[name]: dict(Counter(items)) for name, items in terms.items()},
+        {FIELD_NUMBER[name]: len(items) for name, (items, _) in terms.items()},
+        {
+            FIELD_NUMBER[name]: dict(Counter(items) + Counter(aliases))
+            for name, (items, aliases) in terms.items()
+        },
     )
 
 

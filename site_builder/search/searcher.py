@@ -14,7 +14,7 @@ from pathlib import Path
 from whoosh.matching import ListMatcher, NullMatcher, NullMatcherClass, WrappingMatcher
 from whoosh.query import Query, WrappingQuery
 
-from site_builder.search.analysis import FIELDS, analyze
+from site_builder.search.analysis import FIELDS, positions
 from site_builder.search.excerpt import Excerpt, make_excerpt
 from site_builder.search.index import SearchIndex, field_texts
 from site_builder.search.query import (
@@ -148,11 +148,14 @@ def _phrase_fields(node: Phrase) -> list[tuple[str, tuple[str, ...]]]:
     return [(f.name, node.groups[f.group]) for f in FIELDS if node.groups[f.group]]
 
 
-def _holds(terms: list[str], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    first = phrase[0]
-    return any(terms[i] == first and tuple(terms[i : i + n]) == phrase
-               for i in range(len(terms) - n + 1))  # fmt: skip
+def _holds(terms: list[tuple[str, str | None]], phrase: tuple[str, ...]) -> bool:
+    """Whether the phrase's terms follow each other in `terms` ((term, alias) per position:
+    `"donnees securite"`, typed without accents, is held by `données sécurité`)."""
+    first, rest = phrase[0], tuple(enumerate(phrase))[1:]
+    return any(
+        first in terms[i] and all(word in terms[i + j] for j, word in rest)
+        for i in range(len(terms) - len(phrase) + 1)
+    )
 
 
 class _PhraseChecker:
@@ -174,7 +177,7 @@ class _PhraseChecker:
             texts = field_texts(self.store.stored(doc_id))
             for name, (text, group) in texts.items():
                 phrase = wanted.get(name)
-                if phrase and _holds(analyze(text, group), phrase):
+                if phrase and _holds(positions(text, group), phrase):
                     found.add(docnum)
                     break
         return frozenset(found)

@@ -201,7 +201,7 @@ class SearchField:
 
 # Title, companies and tags weigh more than the body (BM25F field boosts). The order is the
 # field number used by the browser index: append only.
-_PART_BOOSTS = (("title", 3.0), ("summary", 1.5), ("body", 1.0), ("tags", 2.0))
+_PART_BOOSTS = (("title", 6.0), ("summary", 1.5), ("body", 1.0), ("tags", 2.0))
 FIELDS: tuple[SearchField, ...] = (
     *(SearchField(f"{part}_{g}", g, boost) for g in GROUPS for part, boost in _PART_BOOSTS),
     SearchField("companies", PLAIN, 2.5),

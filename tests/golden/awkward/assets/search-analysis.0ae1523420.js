@@ -347,6 +347,17 @@ export function term(token, group) {
   return result;
 }
 
+// The term of a token's accent-free spelling when it differs from the token's own term (the
+// index holds it too: `sécurité` is found by `securite`), else null. analysis.py: _Aliases.
+export function alias(token, group) {
+  const stem = STEM[group], own = term(token, group);
+  if (!stem || own === null) return null;
+  const lowered = token.toLowerCase(), folded = fold(lowered);
+  if (folded === lowered) return null;
+  const other = byCodePoint(folded, stem);
+  return other === own ? null : other;
+}
+
 export const analyze = (text, group) => tokens(text).map((t) => term(t, group)).filter((t) => t !== null);
 export const groupOf = (lang) => {
   const base = String(lang).split("-")[0].toLowerCase();
@@ -379,7 +390,9 @@ export function excerpt(text, lang, words) {
   const found = [];
   for (const m of text.matchAll(WORD_RE)) {
     const t = term(m[0], group);
-    if (t !== null && wanted.has(t)) found.push([m.index, m.index + m[0].length, t]);
+    if (t === null) continue;
+    const a = wanted.has(t) ? t : alias(m[0], group);
+    if (a !== null && wanted.has(a)) found.push([m.index, m.index + m[0].length, a]);
   }
   let start = 0, keep = 0;
   if (found.length) {

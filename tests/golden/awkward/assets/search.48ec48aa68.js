@@ -2,9 +2,9 @@
    query and filters in the URL, and shows the results, every text through textContent. The
    words come from the index's meta.bin, except the message for an index of another format,
    which the page itself carries (the index cannot be trusted to). */
-import { excerpt } from "./search-analysis.21f8609959.js";
-import { IndexVersionError, SearchIndex, yearOf } from "./search-index.c20ae41123.js";
-import { QueryProblem, queryWordsOf } from "./search-query.e1125d5bc9.js";
+import { excerpt } from "./search-analysis.0ae1523420.js";
+import { IndexVersionError, SearchIndex, yearOf } from "./search-index.600dbfa5e0.js";
+import { QueryProblem, queryWordsOf } from "./search-query.8bf7f057d3.js";
 
 const PAGE = 10;
 const app = document.getElementById("search-app");

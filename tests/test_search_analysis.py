@@ -35,6 +35,7 @@ import("data:text/javascript;base64," + source.toString("base64")).then((S) => {
   const out = {tokens: input.texts.map((t) => S.tokens(t))};
   for (const g of ["fr", "en", "plain"]) out[g] = input.words.map((w) => S.term(w, g));
   for (const g of ["fr", "en"]) out["alias_" + g] = input.words.map((w) => S.alias(w, g));
+  out.excerpts = (input.excerpts || []).map(([text, lang, query]) => S.excerpt(text, lang, S.queryWords(query)[0]));
   out.stem_fr = input.words.map((w) => S.frenchStem(w.toLowerCase()));
   out.stem_en = input.words.map((w) => S.englishStem(w.toLowerCase()));
   process.stdout.write(JSON.stringify(out));
@@ -42,11 +43,12 @@ import("data:text/javascript;base64," + source.toString("base64")).then((S) => {
 """
 
 
-def run_node(words: list[str], texts: list[str] = ()) -> dict:
+def run_node(words: list[str], texts: list[str] = (), excerpts: list = ()) -> dict:
     node = shutil.which("node")
     if node is None:
         tool_missing("node is not installed (needed to run search-analysis.js outside a browser)")
     payload = {"tables": analysis.export_tables(), "words": words, "texts": list(texts)}
+    payload["excerpts"] = list(excerpts)
     result = subprocess.run(
         [node, "-e", NODE_SCRIPT, str(ANALYSIS_JS)],
         input=json.dumps(payload),
@@ -193,3 +195,27 @@ def test_query_words_drop_common_words_everywhere():
     kept, ignored = analysis.query_words("les licenciements de HPE the a")
     assert [w.text for w in kept] == ["licenciements", "hpe"]
     assert ignored == ["les", "de", "the", "a"]
+
+
+def test_an_excerpt_never_doubles_punctuation_and_both_front_ends_cut_it_alike():
+    from site_builder.search.excerpt import make_excerpt
+
+    filler = "Le marché du calcul intensif progresse encore cette année dans le monde entier"
+    cases = []
+    for end in [".", ",", " :", ";", "!", "?", "…", ""]:
+        # Every space follows `end`: wherever the passage is cut, it is cut after it.
+        text = f"{filler} avec les supercalculateurs{end} " + f"calcul{end} " * 100
+        cases.append([text, "fr", "supercalculateurs"])
+    cases.append(
+        [
+            (REPO / "content" / "2020" / "10" / "hpe-licenciements-etats-unis.md").read_text(),
+            "fr",
+            "GreenLake",
+        ]
+    )
+    python = []
+    for text, lang, query in cases:
+        found = make_excerpt(text, lang, analysis.query_words(query)[0])
+        python.append({"text": found.text, "matches": [list(m) for m in found.matches]})
+        assert not any(found.text.endswith(p + "…") for p in ".,;:!?… ")
+    assert run_node([], [], cases)["excerpts"] == python

@@ -173,6 +173,15 @@ def test_keyboard_only_and_announced(page, served):
     page.wait_for_url("**/2020/10/hpe-supprime-au-moins-500-postes-aux-etats-unis/")
 
 
+def test_the_search_page_has_one_search_box_and_other_pages_the_header_s(page, served):
+    open_search(page, served, "?q=GreenLake")
+    assert page.locator("input[type=search]").count() == 1
+    assert page.input_value("#search-q") == "GreenLake"
+    page.goto(served + "2020/")
+    assert page.locator("input[type=search]").count() == 1
+    assert page.locator("#site-search").count() == 1
+
+
 def test_search_page_with_results_passes_axe(page, served):
     open_search(page, served, "?q=licenciement")
     page.wait_for_selector(f"{RESULTS} mark")

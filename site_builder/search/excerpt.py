@@ -11,6 +11,8 @@ from site_builder.search.analysis import QueryWord
 
 EXCERPT_CHARS = 240
 LEAD_CHARS = 60
+SENTENCE_END = (".", "!", "?", "…")
+TRAILING_PUNCTUATION = " .,;:!?…"
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,14 @@ def _cut(text: str, start: int, keep: int, found: list[tuple[int, int, str]]) ->
         end = space if space > keep else end
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
+    if suffix:
+        # A passage cut after a sentence ends there (no `calcul.…`); one cut after a comma
+        # or a colon drops it for the ellipsis.
+        kept = text[start:end].rstrip(TRAILING_PUNCTUATION)
+        if text[start + len(kept) : end].strip(" ")[:1] in SENTENCE_END:
+            suffix = ""
+        elif start + len(kept) > keep:
+            end = start + len(kept)
     shift = len(prefix) - start
     matches = tuple((s + shift, e + shift) for s, e, _ in found if s >= start and e <= end)
     return Excerpt(prefix + text[start:end] + suffix, matches)

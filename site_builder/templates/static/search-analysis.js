@@ -413,7 +413,15 @@ export function excerpt(text, lang, words) {
     const space = text.lastIndexOf(" ", end - 1);
     if (space > keep && space > start) end = space;
   }
-  const prefix = start > 0 ? "…" : "", suffix = end < text.length ? "…" : "";
+  const prefix = start > 0 ? "…" : "";
+  let suffix = end < text.length ? "…" : "";
+  if (suffix) {
+    // As excerpt.py: no ellipsis after a sentence's end; a comma or colon gives way to it.
+    const kept = text.slice(start, end).replace(/[ .,;:!?…]+$/u, "");
+    const cut = text.slice(start + kept.length, end).replace(/^ +/u, "").slice(0, 1);
+    if (".!?…".includes(cut) && cut !== "") suffix = "";
+    else if (start + kept.length > keep) end = start + kept.length;
+  }
   const shift = prefix.length - start;
   const matches = found.filter(([s, e]) => s >= start && e <= end).map(([s, e]) => [s + shift, e + shift]);
   return { text: prefix + text.slice(start, end) + suffix, matches };

@@ -82,8 +82,6 @@ function start(app) {
       selects[kind].dataset.value = value;
       if (kind === "sort") selects.sort.value = value === "date" ? "date" : "";
     }
-    const header = document.getElementById("site-search");
-    if (header) header.value = input.value;
   }
   function go(push) {
     for (const kind of ["company", "source", "year", "sort"]) delete selects[kind].dataset.value;

@@ -2,9 +2,9 @@
    query and filters in the URL, and shows the results, every text through textContent. The
    words come from the index's meta.bin, except the message for an index of another format,
    which the page itself carries (the index cannot be trusted to). */
-import { excerpt } from "./search-analysis.0ae1523420.js";
-import { IndexVersionError, SearchIndex, yearOf } from "./search-index.600dbfa5e0.js";
-import { QueryProblem, queryWordsOf } from "./search-query.8bf7f057d3.js";
+import { excerpt } from "./search-analysis.90b01f4f95.js";
+import { IndexVersionError, SearchIndex, yearOf } from "./search-index.4d8bbda659.js";
+import { QueryProblem, queryWordsOf } from "./search-query.d655186f73.js";
 
 const PAGE = 10;
 const app = document.getElementById("search-app");
@@ -82,8 +82,6 @@ function start(app) {
       selects[kind].dataset.value = value;
       if (kind === "sort") selects.sort.value = value === "date" ? "date" : "";
     }
-    const header = document.getElementById("site-search");
-    if (header) header.value = input.value;
   }
   function go(push) {
     for (const kind of ["company", "source", "year", "sort"]) delete selects[kind].dataset.value;

@@ -173,6 +173,18 @@ def test_keyboard_only_and_announced(page, served):
     page.wait_for_url("**/2020/10/hpe-supprime-au-moins-500-postes-aux-etats-unis/")
 
 
+def test_results_carry_the_typography_of_the_pages(page, served):
+    open_search(page, served, "?q=Activision")
+    page.wait_for_selector(f"{RESULTS} h3 a")
+    link = page.locator(f"{RESULTS} h3 a").first
+    title, href = link.inner_text(), link.get_attribute("href")
+    assert "d’Activision" in title and "'" not in title
+    excerpt = page.locator(f"{RESULTS} .search-excerpt").first.inner_text()
+    assert "'" not in excerpt
+    page.goto(href if href.startswith("http") else served.rstrip("/") + href)
+    assert page.locator("h1").inner_text() == title
+
+
 def test_the_search_page_has_one_search_box_and_other_pages_the_header_s(page, served):
     open_search(page, served, "?q=GreenLake")
     assert page.locator("input[type=search]").count() == 1
@@ -356,7 +368,13 @@ def test_more_results_fetch_the_tails_and_continue_the_ranking(page, generated, 
         page.wait_for_function("n => document.querySelectorAll('#search-results li').length >= n",
                                arg=min(20, len(cli)))  # fmt: skip
         shown = titles(page)
-    by_id = {r["id"]: r["title"] for r in search_json_results(generated, "stockage", capsys)}
+    from site_builder.render.typography_rules import typeset_text
+
+    # The page shows titles with the site's typography; the command line, as written.
+    by_id = {
+        r["id"]: typeset_text(r["title"], r["lang"])
+        for r in search_json_results(generated, "stockage", capsys)
+    }
     assert shown == [by_id[i] for i, _ in cli[: len(shown)]]
 
 

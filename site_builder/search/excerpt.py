@@ -3,12 +3,14 @@ are densest, and the character spans of the matching words within it."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
 from site_builder.search import analysis
 from site_builder.search.analysis import QueryWord
 
+_SPACES = re.compile(r"[ \t\n\v\f\r]+")
 EXCERPT_CHARS = 240
 LEAD_CHARS = 60
 SENTENCE_END = (".", "!", "?", "…")
@@ -24,7 +26,8 @@ class Excerpt:
 def make_excerpt(text: str, lang: str, words: list[QueryWord]) -> Excerpt:
     """The best passage of `text` (about EXCERPT_CHARS long) for `words`, in the analysis of
     the document's language."""
-    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    # Runs of ASCII white space become one space; no-break spaces (typography) stay.
+    text = unicodedata.normalize("NFC", " ".join(_SPACES.split(text.strip(" \t\n\v\f\r"))))
     group = analysis.group_of(lang)
     term_of, alias_of = analysis.TERM[group], analysis.ALIAS.get(group)
     wanted = {w.terms[group] for w in words} - {None}

@@ -46,6 +46,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from site_builder.output.fingerprint import digest
+from site_builder.render.typography_rules import typeset_text
 from site_builder.search.analysis import BM25_B, BM25_K1, FIELDS, export_tables
 from site_builder.search.blocks import append_varint, content_name, gzip_bytes
 from site_builder.search.catalogue import Documents, slugs
@@ -65,6 +66,9 @@ CUT_EVERY = 8
 DIRECTORY_EVERY = 24
 DIRECTORY_MIN = 8
 FRAGMENT_BODY_CHARS = 900
+# Part of each fragment's fingerprint: bump when `fragment` writes other bytes for the same
+# document, so that an updated site-builder makes every fragment again.
+FRAGMENT_VERSION = 2
 
 
 def json_bytes(value) -> bytes:
@@ -198,8 +202,10 @@ def fragment(doc: SearchDocument, url: str) -> bytes:
         cut = body.rfind(" ", 0, FRAGMENT_BODY_CHARS)
         body = body[: cut if cut > 0 else FRAGMENT_BODY_CHARS] + " …"
     text = "\n\n".join(p for p in (doc.summary, body) if p)
-    record = {"t": doc.title, "u": url, "d": doc.date_label, "l": doc.lang, "s": doc.source,
-              "x": text}  # fmt: skip
+    # With the typography of the pages (`’`, `« »`, no-break spaces), as the page shows them.
+    record = {"t": typeset_text(doc.title, doc.lang), "u": url, "d": doc.date_label,
+              "l": doc.lang, "s": typeset_text(doc.source, doc.lang),
+              "x": typeset_text(text, doc.lang)}  # fmt: skip
     return gzip_bytes(json_bytes(record))
 
 
@@ -266,7 +272,7 @@ def export_index(
     made = {}
     for doc_id, doc in docs.items():
         url = url_of(doc.path)
-        key = (doc.content_key + url).encode()
+        key = f"{FRAGMENT_VERSION} {doc.content_key} {url}".encode()
         fingerprint = hashlib.blake2b(key, digest_size=16, person=b"fragment").digest()
         if previous.get(doc_id) != fingerprint:
             made[doc_id] = (fingerprint, fragment(doc, url))

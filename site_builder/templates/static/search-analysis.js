@@ -384,7 +384,7 @@ export function queryWords(text) {
 // The best passage of a fragment's text and where the query's words are in it.
 const EXCERPT_CHARS = 240, LEAD_CHARS = 60;
 export function excerpt(text, lang, words) {
-  text = nfc(text.split(/\s+/u).filter(Boolean).join(" "));
+  text = nfc(text.split(/[ \t\n\v\f\r]+/u).filter(Boolean).join(" ")); // no-break spaces stay
   const group = groupOf(lang);
   const wanted = new Set(words.map((w) => w.terms[group]).filter((t) => t !== null));
   const found = [];

@@ -2,9 +2,9 @@
    query and filters in the URL, and shows the results, every text through textContent. The
    words come from the index's meta.bin, except the message for an index of another format,
    which the page itself carries (the index cannot be trusted to). */
-import { excerpt } from "./search-analysis.90b01f4f95.js";
-import { IndexVersionError, SearchIndex, yearOf } from "./search-index.4d8bbda659.js";
-import { QueryProblem, queryWordsOf } from "./search-query.d655186f73.js";
+import { excerpt } from "./search-analysis.ec0bd919d3.js";
+import { IndexVersionError, SearchIndex, yearOf } from "./search-index.5571ba1091.js";
+import { QueryProblem, queryWordsOf } from "./search-query.701e3399f8.js";
 
 const PAGE = 10;
 const app = document.getElementById("search-app");

@@ -121,13 +121,27 @@ def test_fast_analysis_equals_whoosh_chain():
         assert analysis.analyze(text, group) == whoosh_terms
 
 
-@given(st.text(alphabet="ab1_é.. -'’\u0301\u00a0x𝒜.", max_size=40))
+# The token pattern as one would first write it, backtracking; analysis.TOKEN_RE never does.
+PLAIN_TOKEN_RE = r"\w+(?:(?:[.&]|(?<=\d),(?=\d))\w+)*(?:\+\+(?!\w))?"
+
+
+@given(st.text(alphabet="ab1_é.. -'’\u0301\u00a0x𝒜.&,+٣", max_size=40))
 @settings(max_examples=500, deadline=None)
-def test_tokens_are_cut_where_whoosh_cuts_them(text):
+def test_tokens_are_cut_where_the_plain_pattern_cuts_them_in_whoosh(text):
     from whoosh.analysis import RegexTokenizer
 
     text = unicodedata.normalize("NFC", text)  # as the analysis reads every text
-    assert analysis.tokens(text) == [t.text for t in RegexTokenizer()(text)]
+    assert analysis.tokens(text) == [t.text for t in RegexTokenizer(PLAIN_TOKEN_RE)(text)]
+
+
+def test_what_readers_type_as_one_word_is_one_term():
+    fr = analysis.analyze
+    assert fr("AT&T souverain", "fr") == ["at&t", "souverain"]
+    assert fr("R&D et M&A", "fr") == ["r&d", "m&a"]
+    assert fr("1,3 milliard", "fr") == ["1,3", "milliard"]
+    assert fr("1 milliard", "fr") == ["1", "milliard"]  # a digit alone is a number
+    assert fr("C++ à l", "fr") == ["c++"]  # a letter alone is not a word
+    assert analysis.tokens("a++b x& &y") == ["a", "b", "x", "y"]
 
 
 def test_stemming_then_folding_meets_the_reader():
@@ -154,7 +168,8 @@ def test_javascript_analysis_equals_python_on_every_word():
     words = sorted(sample_words() | bench_words() | generated_words())
     assert len(words) > 5000
     texts = [(REPO / "content" / "2020" / "10" / "hpe-licenciements-etats-unis.md").read_text()]
-    texts += ["U.S.-based 2.7.4 l’usage d'infrastructure États-Unis e\u0301te\u0301 x__y a.b.c"]
+    texts += ["U.S.-based 2.7.4 l’usage d'infrastructure États-Unis e\u0301te\u0301 x__y a.b.c",
+              "AT&T R&D 1,3 milliard 2019,a C++ a++b x& &y ٣,٤ 1 a é"]  # fmt: skip
     out = run_node(words, texts)
     assert out["tokens"] == [analysis.tokens(t) for t in texts]
     from whoosh.lang.snowball.english import EnglishStemmer

@@ -83,6 +83,19 @@ def test_a_word_typed_without_accents_finds_what_the_accented_word_finds(
     assert phrase["total"] == search_json(capsys, sample, '"analyse de données"')["total"] > 0
 
 
+def test_numbers_and_names_with_an_ampersand_are_found_as_typed(capsys, sample):
+    decimal = search_json(capsys, sample, '"1,3 milliard"', "--limit", "100")
+    assert decimal["total"] >= 1
+    for hit in decimal["results"]:
+        assert "1,3 milliard" in " ".join(hit["excerpt"][s:e] for s, e in hit["matches"])
+    assert search_json(capsys, sample, '"7,5 milliards"')["total"] >= 1
+    assert search_json(capsys, sample, '"9,9 milliards"')["total"] == 0
+    # No article names AT&T: the query must not shrink to `stockage`, which some hold.
+    assert search_json(capsys, sample, "stockage")["total"] >= 1
+    assert search_json(capsys, sample, "AT&T stockage")["total"] == 0
+    assert search_json(capsys, sample, "Block&Files")["total"] == 0  # not `block files`
+
+
 def test_company_aliases_resolve_through_the_registry(capsys, sample):
     by_alias = search_json(capsys, sample, "company:HPE")
     by_name = search_json(capsys, sample, 'company:"Hewlett Packard Enterprise"')

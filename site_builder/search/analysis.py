@@ -12,8 +12,8 @@ pattern), lowercase each token, then give it to the analysis of a *group*:
 - `en`: whoosh's English Snowball (Porter2) stemmer, then folding.
 - `plain`: folding only (other languages, company and source names).
 
-Tokens shorter than two characters and, for `fr` and `en`, the language's stop words are
-dropped (positions are renumbered, as whoosh's StopFilter does). The stop lists and the folding
+Tokens shorter than two characters (except a single digit: `1 milliard`) and, for `fr` and
+`en`, the language's stop words are dropped (positions are renumbered, as whoosh's StopFilter does). The stop lists and the folding
 table are exported into the browser index's metadata, so there is one source for both.
 
 The functions here are the fast path used to index tens of thousands of articles;
@@ -35,14 +35,15 @@ from whoosh.lang.snowball.french import FrenchStemmer
 
 from site_builder.content.dates import base_language
 
-ANALYSIS_VERSION = 2  # bump when terms change: every cached document is analysed again
+ANALYSIS_VERSION = 3  # bump when terms change: every cached document is analysed again
 FR, EN, PLAIN = "fr", "en", "plain"
 GROUPS = (FR, EN, PLAIN)
 MIN_TOKEN = 2
 
-# whoosh's default RegexTokenizer pattern, `\w+(\.?\w+)*`, in an equal form that never
-# backtracks, and so is quicker.
-TOKEN_RE = re.compile(r"\w++(?:\.\w++)*+")
+# Words, and what readers type as one word: `U.S.` and `2.7.4` (dots inside), `AT&T`, `R&D`
+# and `M&A` (an ampersand inside), `1,3` (a decimal comma) and `C++`. Written so that it never
+# backtracks (possessive quantifiers), and so is quick.
+TOKEN_RE = re.compile(r"\w++(?:(?:[.&]|(?<=\d),(?=\d))\w++)*+(?:\+\+(?!\w))?+")
 
 STOP_WORDS: dict[str, frozenset[str]] = {
     # whoosh's French list lacks the plural article.
@@ -80,6 +81,11 @@ def fold(term: str) -> str:
     return "".join(FOLD_LETTERS.get(c, c) for c in kept)
 
 
+def _too_short(token: str) -> bool:
+    """Shorter than MIN_TOKEN, unless it is a number (`1 milliard`)."""
+    return len(token) < MIN_TOKEN and not token.isdecimal()
+
+
 def tokens(text: str) -> list[str]:
     """The raw tokens of a text (not lowercased), as whoosh's RegexTokenizer cuts them."""
     return TOKEN_RE.findall(unicodedata.normalize("NFC", text))
@@ -113,7 +119,7 @@ class _Terms(dict):
 
     def __missing__(self, token: str) -> str | None:
         lowered = token.lower()
-        if len(lowered) < MIN_TOKEN or lowered in self.stops:
+        if _too_short(lowered) or lowered in self.stops:
             result = None
         else:
             result = fold(self.stem(lowered) if self.stem else lowered)
@@ -235,7 +241,7 @@ def query_words(text: str) -> tuple[list[QueryWord], list[str]]:
     ignored: list[str] = []
     for token in tokens(text):
         lowered = token.lower()
-        if len(lowered) < MIN_TOKEN or lowered in STOP_WORDS[FR] or lowered in STOP_WORDS[EN]:
+        if _too_short(lowered) or lowered in STOP_WORDS[FR] or lowered in STOP_WORDS[EN]:
             ignored.append(lowered)
             continue
         kept.append(QueryWord(lowered, {g: TERM[g](token) for g in GROUPS}))
@@ -258,8 +264,14 @@ def whoosh_analyzer(group: str):
                 token.text = fold(token.text)
                 yield token
 
-    chain = RegexTokenizer(TOKEN_RE) | LowercaseFilter()
-    chain = chain | StopFilter(stoplist=STOP_WORDS[group], minsize=MIN_TOKEN)
+    class ShortFilter(Filter):
+        def __call__(self, stream):
+            for token in stream:
+                if not _too_short(token.text):
+                    yield token
+
+    chain = RegexTokenizer(TOKEN_RE) | LowercaseFilter() | ShortFilter()
+    chain = chain | StopFilter(stoplist=STOP_WORDS[group], minsize=1)
     if group in _STEMMERS:
         chain = chain | StemFilter(lang=group)
     return chain | FoldFilter()

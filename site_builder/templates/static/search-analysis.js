@@ -4,7 +4,7 @@
    site_builder/search/excerpt.py. The tables (stop lists, folding) come from the index's
    meta.bin through `configure`. No imports, no DOM: node runs it in the tests. */
 
-export const WORD_RE = /[\p{L}\p{N}_]+(?:\.?[\p{L}\p{N}_]+)*/gu;
+export const WORD_RE = /[\p{L}\p{N}_]+(?:(?:[.&]|(?<=\p{Nd}),(?=\p{Nd}))[\p{L}\p{N}_]+)*(?:\+\+(?![\p{L}\p{N}_]))?/gu;
 const NON_ASCII = /[^\x00-\x7f]/u;
 const A = { minToken: 2, stop: { fr: new Set(), en: new Set(), plain: new Set() }, fold: {} };
 
@@ -18,6 +18,8 @@ export function configure(tables) {
 export const nfc = (text) => text.normalize("NFC");
 export const tokens = (text) => nfc(text).match(WORD_RE) || [];
 const length = (s) => { let n = 0; for (const _ of s) n++; return n; };
+// Shorter than minToken, unless a number (`1 milliard`): analysis.py's _too_short.
+const tooShort = (s) => length(s) < A.minToken && !/^\p{Nd}+$/u.test(s);
 
 export function fold(term) {
   if (!NON_ASCII.test(term)) return term;
@@ -338,7 +340,7 @@ export function term(token, group) {
   if (cache.has(token)) return cache.get(token);
   const lowered = token.toLowerCase();
   let result = null;
-  if (length(lowered) >= A.minToken && !A.stop[group].has(lowered)) {
+  if (!tooShort(lowered) && !A.stop[group].has(lowered)) {
     const stem = STEM[group];
     result = fold(stem ? byCodePoint(lowered, stem) : lowered);
   }
@@ -370,7 +372,7 @@ export function queryWords(text) {
   const kept = [], ignored = [];
   for (const token of tokens(text)) {
     const lowered = token.toLowerCase();
-    if (length(lowered) < A.minToken || A.stop.fr.has(lowered) || A.stop.en.has(lowered)) {
+    if (tooShort(lowered) || A.stop.fr.has(lowered) || A.stop.en.has(lowered)) {
       ignored.push(lowered);
     } else {
       const terms = {};

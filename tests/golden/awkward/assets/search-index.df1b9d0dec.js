@@ -2,8 +2,8 @@
    facets and document fragments under search/, decode them and score with BM25F exactly as
    `site-builder search` does. The files and their encoding are described in
    docs/SEARCH-INDEX.md; FORMAT_VERSION is the version of that format this module reads. */
-import { GROUPS, configure } from "./search-analysis.ec0bd919d3.js";
-import { isPredicate, parse } from "./search-query.701e3399f8.js";
+import { GROUPS, configure } from "./search-analysis.7079443f00.js";
+import { isPredicate, parse } from "./search-query.5cd2b0b73d.js";
 
 // The version of the index format this module reads (`version` in meta.bin, written by
 // site_builder/search/export.py as FORMAT_VERSION): an index of any other is refused, not misread.

@@ -2,9 +2,9 @@
    query and filters in the URL, and shows the results, every text through textContent. The
    words come from the index's meta.bin, except the message for an index of another format,
    which the page itself carries (the index cannot be trusted to). */
-import { excerpt } from "./search-analysis.ec0bd919d3.js";
-import { IndexVersionError, SearchIndex, yearOf } from "./search-index.5571ba1091.js";
-import { QueryProblem, queryWordsOf } from "./search-query.701e3399f8.js";
+import { excerpt } from "./search-analysis.7079443f00.js";
+import { IndexVersionError, SearchIndex, yearOf } from "./search-index.df1b9d0dec.js";
+import { QueryProblem, queryWordsOf } from "./search-query.5cd2b0b73d.js";
 
 const PAGE = 10;
 const app = document.getElementById("search-app");

@@ -1,7 +1,7 @@
 /* The query language of the browser search, a port of site_builder/search/query.py: words,
    "phrases", AND / OR / NOT / -word, parentheses and the filters company:, source:, tag:,
    year:. `parse` gives the tree that search-index.js evaluates. See docs/SEARCH.md. */
-import { GROUPS, analyze, nameKey, queryWords, tokens } from "./search-analysis.ec0bd919d3.js";
+import { GROUPS, analyze, nameKey, queryWords, tokens } from "./search-analysis.7079443f00.js";
 
 export const MAX_QUERY_CHARS = 500, MAX_WORDS = 24;
 const FIELD_NAMES = {

@@ -1,6 +1,9 @@
 """Split a Markdown file into YAML front matter and body, keeping the line of every field.
 
 YAML is read with YAML 1.2 booleans (only `true`/`false`), so `lang: no` stays Norwegian.
+A key given twice in one mapping, an alias or anchor (`&a`, `*a`), nesting deeper than
+`MAX_DEPTH` and a character XML forbids are refused at their line while the document is
+composed, before any Python object is built: the cost stays linear in the text.
 """
 
 from __future__ import annotations
@@ -10,6 +13,16 @@ from dataclasses import dataclass
 
 import yaml
 from yaml import YAMLError
+from yaml.composer import Composer
+from yaml.events import AliasEvent, MappingEndEvent, SequenceEndEvent
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from site_builder.content.characters import (
+    FORBIDDEN,
+    cut,
+    first_forbidden,
+    forbidden_message,
+)
 
 __all__ = [
     "FrontMatter",
@@ -24,8 +37,103 @@ __all__ = [
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+MAX_DEPTH = 20
+
+
+class YamlRefused(YAMLError):
+    """YAML that parses but that is not accepted, at `line` (0-based in the YAML text)."""
+
+    def __init__(self, message: str, line: int, field: str | None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.field = field
+
+
 class StrictLoader(_Base):  # type: ignore[misc, valid-type]
-    """Safe YAML with YAML 1.2 booleans: `no`, `yes`, `on`, `off` are strings."""
+    """Safe YAML with YAML 1.2 booleans: `no`, `yes`, `on`, `off` are strings.
+
+    Events come from libyaml when it is there; the nodes are composed here, so that each one
+    is checked once, as it is made. `where` names the kind of file in messages, and
+    `first_line` is the file's line of the YAML text's first line."""
+
+    where = "front matter"
+    first_line = 1
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        Composer.__init__(self)
+        self._keys: list[str] = []
+        self._depth = 0
+
+    get_single_node = Composer.get_single_node
+    compose_document = Composer.compose_document
+
+    def _refuse(self, message: str, mark) -> YamlRefused:
+        return YamlRefused(message, mark.line, ".".join(self._keys) or None)
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, AliasEvent) or event.anchor is not None:
+            raise self._refuse(
+                f"YAML aliases are not accepted in {self.where} (&{event.anchor}, "
+                f"*{event.anchor}): write the value out in full",
+                event.start_mark,
+            )
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise self._refuse(
+                f"lists and mappings nested more than {MAX_DEPTH} levels deep are not "
+                "accepted: flatten the value",
+                event.start_mark,
+            )
+        node = Composer.compose_node(self, parent, index)
+        self._depth -= 1
+        return node
+
+    def compose_scalar_node(self, anchor):
+        node = Composer.compose_scalar_node(self, anchor)
+        bad = FORBIDDEN.search(node.value)
+        if bad is not None:  # written as an escape (`"\\a"`): the raw text is clean
+            raise self._refuse(forbidden_message(bad[0]), node.start_mark)
+        return node
+
+    def compose_sequence_node(self, anchor):
+        start = self.get_event()
+        tag = start.tag
+        if tag is None or tag == "!":
+            tag = self.resolve(SequenceNode, None, start.implicit)
+        node = SequenceNode(tag, [], start.start_mark, None, flow_style=start.flow_style)
+        while not self.check_event(SequenceEndEvent):
+            node.value.append(self.compose_node(node, len(node.value)))
+        node.end_mark = self.get_event().end_mark
+        return node
+
+    def compose_mapping_node(self, anchor):
+        start = self.get_event()
+        tag = start.tag
+        if tag is None or tag == "!":
+            tag = self.resolve(MappingNode, None, start.implicit)
+        node = MappingNode(tag, [], start.start_mark, None, flow_style=start.flow_style)
+        seen: dict[tuple[str, str], int] = {}
+        while not self.check_event(MappingEndEvent):
+            key = self.compose_node(node, None)
+            name = str(key.value) if isinstance(key, ScalarNode) else "?"
+            self._keys.append(name)
+            if isinstance(key, ScalarNode):
+                known = len(seen)
+                first = seen.setdefault((key.tag, key.value), key.start_mark.line)
+                if len(seen) == known:
+                    raise self._refuse(
+                        f"given twice in one mapping (first at line "
+                        f"{first + self.first_line}): keep one",
+                        key.start_mark,
+                    )
+            value = self.compose_node(node, key)
+            self._keys.pop()
+            node.value.append((key, value))
+        node.end_mark = self.get_event().end_mark
+        return node
 
 
 # Dates stay text: our own parser reads them with their precision and reports a bad one with
@@ -65,24 +173,35 @@ class FrontMatter:
 
 
 class FrontMatterError(ValueError):
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, field: str | None = None):
         super().__init__(message)
         self.line = line
+        self.field = field
 
 
-def read_yaml(text: str, first_line: int = 1) -> YamlDocument:
-    """Parse YAML `text` whose first line is line `first_line` of its file. Raises
-    FrontMatterError with the line of the author's mistake and, for the usual traps, a hint."""
+def read_yaml(text: str, first_line: int = 1, where: str = "front matter") -> YamlDocument:
+    """Parse YAML `text` whose first line is line `first_line` of its file (`where` names the
+    file's kind). Raises FrontMatterError with the line (and field, when known) of the
+    author's mistake and, for the usual traps, a hint."""
+    found = first_forbidden(text)
+    if found is not None:
+        line, message = found
+        field = _key_above(text, line)
+        raise FrontMatterError(_placed(message, field, where), line + first_line - 1, field)
     loader = StrictLoader(text)
+    loader.where, loader.first_line = where, first_line
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except YamlRefused as exc:
+        message = _placed(exc.message, exc.field, where)
+        raise FrontMatterError(message, exc.line + first_line, exc.field) from None
     except YAMLError as exc:
         line, message = explain_yaml_error(exc, text)
         raise FrontMatterError(f"broken YAML: {message}", line + first_line - 1) from None
     except (ValueError, TypeError, OverflowError) as exc:
         # A value YAML recognised but could not build (a huge float, an odd number form).
-        raise FrontMatterError(f"broken YAML: {exc}", first_line) from None
+        raise FrontMatterError(f"broken YAML: {cut(str(exc))}", first_line) from None
     finally:
         loader.dispose()
     key_lines: dict[str, int] = {}
@@ -90,6 +209,23 @@ def read_yaml(text: str, first_line: int = 1) -> YamlDocument:
         for key_node, _ in node.value:
             key_lines.setdefault(str(key_node.value), key_node.start_mark.line + first_line)
     return YamlDocument(data, key_lines)
+
+
+def _placed(message: str, field: str | None, where: str) -> str:
+    """`message` with the kind of file it is about when no field says where."""
+    return message if field is not None or where in message else f"in the {where}: {message}"
+
+
+def _key_above(text: str, line: int) -> str | None:
+    """The top-level key whose value holds line `line` (1-based) of `text`, if any."""
+    for here in reversed(text.split("\n", line)[:line]):
+        key = _TOP_KEY.match(here)
+        if key:
+            return key[1].strip("'\"")
+    return None
+
+
+_TOP_KEY = re.compile(r"^([^\s#'\"{\[\-][^:#]*?|'[^']*'|\"[^\"]*\"):(?:\s|$)")
 
 
 def split_front_matter(text: str) -> FrontMatter:

@@ -38,6 +38,8 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 MAX_DEPTH = 20
+MAX_DIGITS = 100
+_NUMBERS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 
 
 class YamlRefused(YAMLError):
@@ -96,6 +98,12 @@ class StrictLoader(_Base):  # type: ignore[misc, valid-type]
         bad = FORBIDDEN.search(node.value)
         if bad is not None:  # written as an escape (`"\\a"`): the raw text is clean
             raise self._refuse(forbidden_message(bad[0]), node.start_mark)
+        if node.tag in _NUMBERS and len(node.value) > MAX_DIGITS:  # Python refuses to read it
+            raise self._refuse(
+                f"a number of more than {MAX_DIGITS} digits is not accepted: put it in quotes "
+                "if it is a text",
+                node.start_mark,
+            )
         return node
 
     def compose_sequence_node(self, anchor):

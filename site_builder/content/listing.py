@@ -57,6 +57,8 @@ class ContentListing:
                     elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=True):
                         st = entry.stat()
                         found[path] = (st.st_size, st.st_mtime_ns)
+                    elif entry.name.endswith(".md"):  # never opened: a FIFO would wait
+                        self.problems.append(Problem(path, None, None, NOT_A_FILE))
                 except OSError as exc:
                     self._problem(path, exc)
         if self.problems:
@@ -74,6 +76,7 @@ class ContentListing:
 
 
 NOT_UTF8_NAME = "the file name is not valid UTF-8: rename the file (letters, digits and -)"
+NOT_A_FILE = "is not a regular file (a FIFO, a socket, a device or a broken link): make it a file"
 LINK_LOOP = "a symbolic link that leads back to a folder above it (a loop): remove the link"
 
 

@@ -285,6 +285,11 @@ def explain_yaml_error(exc: YAMLError, text: str) -> tuple[int, str]:
                 f"the {what} opened with '{opener}' is not closed: end it with '{closer}', "
                 f"or put a text holding '{opener}' in quotes"
             )
+    if "escape" in problem or "hexdecimal" in problem:  # a backslash in double quotes
+        return problem_mark.line + 1, (
+            f"a backslash in double quotes starts an escape, and this one is not valid "
+            f"({problem}): write \\\\ for a backslash, or put the text in single quotes"
+        )
     if "quoted scalar" in context and context_mark is not None:
         quote = _text_at(lines, context_mark)
         return context_mark.line + 1, (

@@ -1,9 +1,7 @@
 """Split a Markdown file into YAML front matter and body, keeping the line of every field.
 
-YAML is read with YAML 1.2 booleans (only `true`/`false`), so `lang: no` stays Norwegian.
-A key given twice in one mapping, an alias or anchor (`&a`, `*a`), nesting deeper than
-`MAX_DEPTH` and a character XML forbids are refused at their line while the document is
-composed, before any Python object is built: the cost stays linear in the text.
+YAML is read by `strict_yaml`: YAML 1.2 booleans (only `true`/`false`), so `lang: no` stays
+Norwegian, and no duplicate keys, aliases, deep nesting or characters XML forbids.
 """
 
 from __future__ import annotations
@@ -13,16 +11,9 @@ from dataclasses import dataclass
 
 import yaml
 from yaml import YAMLError
-from yaml.composer import Composer
-from yaml.events import AliasEvent, MappingEndEvent, SequenceEndEvent
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from site_builder.content.characters import (
-    FORBIDDEN,
-    cut,
-    first_forbidden,
-    forbidden_message,
-)
+from site_builder.content.characters import cut, first_forbidden
+from site_builder.content.strict_yaml import StrictLoader, YamlRefused, compose
 
 __all__ = [
     "FrontMatter",
@@ -33,129 +24,6 @@ __all__ = [
     "read_yaml",
     "split_front_matter",
 ]
-
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-MAX_DEPTH = 20
-MAX_DIGITS = 100
-_NUMBERS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
-
-
-class YamlRefused(YAMLError):
-    """YAML that parses but that is not accepted, at `line` (0-based in the YAML text)."""
-
-    def __init__(self, message: str, line: int, field: str | None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.field = field
-
-
-class StrictLoader(_Base):  # type: ignore[misc, valid-type]
-    """Safe YAML with YAML 1.2 booleans: `no`, `yes`, `on`, `off` are strings.
-
-    Events come from libyaml when it is there; the nodes are composed here, so that each one
-    is checked once, as it is made. `where` names the kind of file in messages, and
-    `first_line` is the file's line of the YAML text's first line."""
-
-    where = "front matter"
-    first_line = 1
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        Composer.__init__(self)
-        self._keys: list[str] = []
-        self._depth = 0
-
-    get_single_node = Composer.get_single_node
-    compose_document = Composer.compose_document
-
-    def _refuse(self, message: str, mark) -> YamlRefused:
-        return YamlRefused(message, mark.line, ".".join(self._keys) or None)
-
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if isinstance(event, AliasEvent) or event.anchor is not None:
-            raise self._refuse(
-                f"YAML aliases are not accepted in {self.where} (&{event.anchor}, "
-                f"*{event.anchor}): write the value out in full",
-                event.start_mark,
-            )
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
-            raise self._refuse(
-                f"lists and mappings nested more than {MAX_DEPTH} levels deep are not "
-                "accepted: flatten the value",
-                event.start_mark,
-            )
-        node = Composer.compose_node(self, parent, index)
-        self._depth -= 1
-        return node
-
-    def compose_scalar_node(self, anchor):
-        node = Composer.compose_scalar_node(self, anchor)
-        bad = FORBIDDEN.search(node.value)
-        if bad is not None:  # written as an escape (`"\\a"`): the raw text is clean
-            raise self._refuse(forbidden_message(bad[0]), node.start_mark)
-        if node.tag in _NUMBERS and len(node.value) > MAX_DIGITS:  # Python refuses to read it
-            raise self._refuse(
-                f"a number of more than {MAX_DIGITS} digits is not accepted: put it in quotes "
-                "if it is a text",
-                node.start_mark,
-            )
-        return node
-
-    def compose_sequence_node(self, anchor):
-        start = self.get_event()
-        tag = start.tag
-        if tag is None or tag == "!":
-            tag = self.resolve(SequenceNode, None, start.implicit)
-        node = SequenceNode(tag, [], start.start_mark, None, flow_style=start.flow_style)
-        while not self.check_event(SequenceEndEvent):
-            node.value.append(self.compose_node(node, len(node.value)))
-        node.end_mark = self.get_event().end_mark
-        return node
-
-    def compose_mapping_node(self, anchor):
-        start = self.get_event()
-        tag = start.tag
-        if tag is None or tag == "!":
-            tag = self.resolve(MappingNode, None, start.implicit)
-        node = MappingNode(tag, [], start.start_mark, None, flow_style=start.flow_style)
-        seen: dict[tuple[str, str], int] = {}
-        while not self.check_event(MappingEndEvent):
-            key = self.compose_node(node, None)
-            name = str(key.value) if isinstance(key, ScalarNode) else "?"
-            self._keys.append(name)
-            if isinstance(key, ScalarNode):
-                known = len(seen)
-                first = seen.setdefault((key.tag, key.value), key.start_mark.line)
-                if len(seen) == known:
-                    raise self._refuse(
-                        f"given twice in one mapping (first at line "
-                        f"{first + self.first_line}): keep one",
-                        key.start_mark,
-                    )
-            value = self.compose_node(node, key)
-            self._keys.pop()
-            node.value.append((key, value))
-        node.end_mark = self.get_event().end_mark
-        return node
-
-
-# Dates stay text: our own parser reads them with their precision and reports a bad one with
-# its file and line (YAML's timestamp reader raises a bare ValueError on `2020-13-45`).
-_LEFT_TO_US = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
-StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _LEFT_TO_US]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
 
 
 def parse_yaml(text: str) -> object:
@@ -196,10 +64,9 @@ def read_yaml(text: str, first_line: int = 1, where: str = "front matter") -> Ya
         line, message = found
         field = _key_above(text, line)
         raise FrontMatterError(_placed(message, field, where), line + first_line - 1, field)
-    loader = StrictLoader(text)
-    loader.where, loader.first_line = where, first_line
+    loader = None
     try:
-        node = loader.get_single_node()
+        node, loader = compose(text, where, first_line)
         data = loader.construct_document(node) if node is not None else None
     except YamlRefused as exc:
         message = _placed(exc.message, exc.field, where)
@@ -211,7 +78,8 @@ def read_yaml(text: str, first_line: int = 1, where: str = "front matter") -> Ya
         # A value YAML recognised but could not build (a huge float, an odd number form).
         raise FrontMatterError(f"broken YAML: {cut(str(exc))}", first_line) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     key_lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:

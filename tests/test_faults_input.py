@@ -122,6 +122,22 @@ def test_a_huge_bad_value_is_quoted_back_as_a_short_excerpt(site, capsys):
     assert len(line) < 200
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        ["title: T", "k" * 50_000 + ": x"],
+        ["title: T", "k" * 50_000 + ": x", "k" * 50_000 + ": y"],
+        ["title: T", "summary: x: " + "y" * 50_000],
+        ["title: T", "summary: '" + "y" * 50_000],
+        ["title: T", "companies: [" + "x" * 50_000 + "\x07]"],
+    ],
+)
+def test_a_huge_bad_key_or_text_gives_a_short_message(site, capsys, fields):
+    (site / ARTICLE).write_text(front(*fields), "utf-8")
+    err = refused(site, capsys)
+    assert all(len(line) < 300 for line in err.splitlines()), err[:1000]
+
+
 def test_an_alias_bomb_fails_at_once_with_a_short_message(site, capsys):
     """The ~700-byte 'billion laughs': every alias would expand nine times the one before."""
     rows = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']

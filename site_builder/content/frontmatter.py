@@ -97,7 +97,7 @@ def _key_above(text: str, line: int) -> str | None:
     for here in reversed(text.split("\n", line)[:line]):
         key = _TOP_KEY.match(here)
         if key:
-            return key[1].strip("'\"")
+            return cut(key[1].strip("'\""))
     return None
 
 
@@ -174,7 +174,7 @@ def explain_yaml_error(exc: YAMLError, text: str) -> tuple[int, str]:
 def _hint(here: str, column: int, problem: str) -> str | None:
     """What to do about a mistake YAML found at `column` of the line `here`."""
     key = _KEY_BEFORE.match(here[:column])
-    name = key[1].strip("'\"") if key else ""
+    name = cut(key[1].strip("'\""), 40) if key else ""
     if "mapping values are not allowed" in problem:
         if key:
             return (f"': ' inside the {name} starts a new field in YAML: put the {name} in "

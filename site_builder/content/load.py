@@ -18,7 +18,7 @@ from pathlib import Path
 
 from site_builder.archive.slugs import is_valid_slug, slugify
 from site_builder.config import SiteConfig, is_http_url
-from site_builder.content.characters import excerpt, first_forbidden
+from site_builder.content.characters import cut, excerpt, first_forbidden
 from site_builder.content.dates import DateError, parse_date
 from site_builder.content.frontmatter import FrontMatterError, read_yaml, split_front_matter
 from site_builder.content.inputs import content_stats
@@ -142,7 +142,7 @@ def parse_file(relpath: str, raw: bytes, config: SiteConfig) -> ParsedFile:
             hint = difflib.get_close_matches(str(key), KNOWN_FIELDS, n=1, cutoff=0.6)
             extra = f"; did you mean '{hint[0]}'?" if hint else ""
             problems.append(
-                Problem(relpath, lines.get(str(key), 1), str(key), f"unknown field{extra}")
+                Problem(relpath, lines.get(str(key), 1), cut(str(key)), f"unknown field{extra}")
             )
     for key in REQUIRED_FIELDS:
         if key not in data or data[key] is None:

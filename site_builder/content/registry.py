@@ -68,7 +68,7 @@ def parse_registry(data: object, lines: dict[str, int]) -> tuple[CompanyRegistry
             continue
         facts = facts or {}
         if not isinstance(facts, dict):
-            problem(line, name, "expected aliases, website and description under the name")
+            problem(line, cut(name), "expected aliases, website and description under the name")
             continue
         for key in facts:
             if key not in _KNOWN_KEYS:
@@ -91,7 +91,7 @@ def parse_registry(data: object, lines: dict[str, int]) -> tuple[CompanyRegistry
         for spelling in (name, *[a.strip() for a in aliases]):
             owner = by_alias.get(spelling)
             if owner is not None and owner != name:
-                problem(line, name, f"{excerpt(spelling)} already names {excerpt(owner)}")
+                problem(line, cut(name), f"{excerpt(spelling)} already names {excerpt(owner)}")
                 continue
             by_alias[spelling] = name
         companies[name] = CompanyFacts(

@@ -15,7 +15,7 @@ from yaml.composer import Composer
 from yaml.events import AliasEvent, MappingEndEvent, SequenceEndEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from site_builder.content.characters import FORBIDDEN, forbidden_message
+from site_builder.content.characters import FORBIDDEN, cut, forbidden_message
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -55,7 +55,7 @@ class StrictLoader(_Base):  # type: ignore[misc, valid-type]
     compose_document = Composer.compose_document
 
     def _refuse(self, message: str, mark) -> YamlRefused:
-        return YamlRefused(message, mark.line, ".".join(self._keys) or None)
+        return YamlRefused(message, mark.line, cut(".".join(self._keys)) or None)
 
     def compose_node(self, parent, index):
         event = self.peek_event()

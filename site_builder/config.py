@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfoNotFoundError
 
-from site_builder.content.characters import cut, excerpt
+from site_builder.content.characters import FORBIDDEN, cut, excerpt, forbidden_message
 from site_builder.content.dates import zone
 from site_builder.problems import ContentErrors, Problem
 
@@ -174,6 +174,8 @@ def _check(key: str, value: object) -> tuple[object] | Problem:
         got = "" if isinstance(value, str) else f", got {_kind(value)}: put it in quotes"
         return bad(f"expected a non-empty text{got}")
     value = value.strip()
+    if FORBIDDEN.search(value):  # only `--base-url` can bring one: site.yaml is read strictly
+        return bad(forbidden_message(FORBIDDEN.search(value)[0]))
     if key == "base_url":
         if not is_http_url(value):
             return bad(f"{excerpt(value)} is not an absolute http(s) URL")

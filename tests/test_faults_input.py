@@ -69,8 +69,7 @@ def fixed_builds_like_a_clean_build(root: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "date", ["0000-01", "0999", "0000-01-05", "9999-12-31T23:59:59-01:00",
-             "0001-01-01T00:00:00+01:00"],
+    "date", ["0000-01", "0999", "0000-01-05", "0001-01-01T00:00:00+01:00"],
 )  # fmt: skip
 def test_a_date_outside_the_years_1000_to_9999_is_refused_at_its_line(site, capsys, date):
     (site / ARTICLE).write_text(valid(date=date), "utf-8")
@@ -79,6 +78,20 @@ def test_a_date_outside_the_years_1000_to_9999_is_refused_at_its_line(site, caps
             "year of four digits in that range") in err  # fmt: skip
     (site / ARTICLE).write_text(GOOD, "utf-8")
     fixed_builds_like_a_clean_build(site)
+
+
+def test_a_date_time_past_the_end_of_9999_in_utc_is_refused(site, capsys):
+    """At 23:59 on the last day of 9999, one hour behind UTC, it is already year 10000 in UTC,
+    which a feed cannot write."""
+    (site / ARTICLE).write_text(valid(date="9999-12-31T23:59:59-01:00"), "utf-8")
+    assert (f"error: {ARTICLE}:3: [date] '9999-12-31T23:59:59-01:00' is after the end of 9999 "
+            "in UTC, and the years run from 1000 to 9999") in refused(site, capsys)  # fmt: skip
+
+
+def test_a_control_character_in_base_url_is_refused(site, capsys):
+    assert main(["build", "--root", str(site), "--base-url", "https://a.example/\x07/"]) == 1
+    err = capsys.readouterr().err
+    assert "error: --base-url: [base_url] the control character U+0007 is not allowed" in err
 
 
 def test_the_first_hour_of_year_1000_is_written_in_the_feed_as_utc(tmp_path):
@@ -174,6 +187,8 @@ def test_an_alias_bomb_fails_at_once_with_a_short_message(site, capsys):
          "2: [title] YAML aliases are not accepted in front matter (&t, *t)"),
         (["title: T", "tags: " + "[" * 25 + "x" + "]" * 25],
          "3: [tags] lists and mappings nested more than 20 levels deep are not accepted"),
+        (["title: T", "tags: " + "[" * 5000 + "]" * 5000],
+         "3: broken YAML: lists and mappings nested this deep are not accepted"),
     ],
 )  # fmt: skip
 @pytest.mark.parametrize(

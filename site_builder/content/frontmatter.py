@@ -153,6 +153,10 @@ def explain_yaml_error(exc: YAMLError, text: str) -> tuple[int, str]:
                 f"the {what} opened with '{opener}' is not closed: end it with '{closer}', "
                 f"or put a text holding '{opener}' in quotes"
             )
+    if "nesting depth" in problem:
+        return problem_mark.line + 1, (
+            "lists and mappings nested this deep are not accepted: flatten the value"
+        )
     if "escape" in problem or "hexdecimal" in problem:  # a backslash in double quotes
         return problem_mark.line + 1, (
             f"a backslash in double quotes starts an escape, and this one is not valid "

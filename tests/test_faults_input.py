@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import tracemalloc
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -450,3 +451,22 @@ def test_serve_shows_a_bad_first_build_as_a_located_problem(tmp_path):
         assert "Traceback" not in shown and running.process.poll() is None
     finally:
         running.stop()
+
+
+@pytest.mark.parametrize("extra", ["", 'summary: "*strict* &reader"'])
+def test_reading_front_matter_grows_linearly_with_its_size(extra):
+    """Duplicate keys, depth and characters are checked once per node: eight times the keys
+    cost about eight times as long, not sixty-four (bounds generous for a shared machine)."""
+    from site_builder.content.frontmatter import read_yaml
+
+    def cost(n: int) -> float:
+        text = extra + "\n" + "".join(f"k{i}: [a, {{b: c}}, 'd']\n" for i in range(n))
+        best = float("inf")
+        for _ in range(3):
+            started = time.process_time()
+            read_yaml(text)
+            best = min(best, time.process_time() - started)
+        return best
+
+    small, large = cost(1_000), cost(8_000)
+    assert large < 24 * small, (small, large)

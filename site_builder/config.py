@@ -6,15 +6,21 @@ Every setting has a default: a root with only `content/` builds.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfoNotFoundError
 
+from site_builder.content.characters import FORBIDDEN, cut, excerpt, forbidden_message
 from site_builder.content.dates import zone
 from site_builder.problems import ContentErrors, Problem
 
 CONFIG_FILE = "site.yaml"
+# `fr`, `en`, `pt-BR`: a language code (BCP 47 language and subtags), as `lang` attributes take.
+LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+# Past this, a page or a feed is no longer one a browser or a feed reader can open.
+MOST_PER_PAGE = 100_000
 
 
 @dataclass(frozen=True)
@@ -56,19 +62,21 @@ def _known() -> dict[str, type]:
 
 def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
     """Read `root/site.yaml` (optional) and validate it; `base_url` overrides the file."""
-    values = _read_settings(root)
+    values, lines = _read_settings(root)
     problems: list[Problem] = []
     known = _known()
     config = SiteConfig()
     for key, value in values.items():
+        line = lines.get(str(key))
         if key not in known:
             hint = difflib.get_close_matches(str(key), known, n=1)
             extra = f"; did you mean {hint[0]!r}?" if hint else ""
-            problems.append(Problem(CONFIG_FILE, None, str(key), f"unknown setting{extra}"))
+            problems.append(Problem(CONFIG_FILE, line, cut(str(key)),
+                                    f"unknown setting{extra}"))  # fmt: skip
             continue
         checked = _check(key, value)
         if isinstance(checked, Problem):
-            problems.append(checked)
+            problems.append(replace(checked, line=line))
         else:
             config = replace(config, **{key: checked[0]})
     if base_url is not None:
@@ -82,21 +90,29 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
     return config
 
 
-def _read_settings(root: Path) -> dict:
-    """The mapping `root/site.yaml` holds (empty without the file), unvalidated."""
+def _read_settings(root: Path) -> tuple[dict, dict[str, int]]:
+    """The mapping `root/site.yaml` holds (empty without the file), unvalidated, and the
+    line of each setting."""
+    import os
+
     from site_builder.content.frontmatter import FrontMatterError, read_yaml
-    from site_builder.content.textfile import NotUTF8, decode_text
+    from site_builder.content.textfile import NotUTF8, decode_text, read_source, unreadable
 
     path = root / CONFIG_FILE
-    if not path.exists():
-        return {}
+    if not os.path.lexists(path):
+        return {}, {}
     try:
-        loaded = read_yaml(decode_text(path.read_bytes())).data or {}
-    except (NotUTF8, FrontMatterError) as exc:
+        document = read_yaml(decode_text(read_source(path)), where=CONFIG_FILE)
+    except OSError as exc:
+        raise ContentErrors([Problem(CONFIG_FILE, None, None, unreadable(exc))]) from None
+    except NotUTF8 as exc:
         raise ContentErrors([Problem(CONFIG_FILE, exc.line, None, str(exc))]) from None
+    except FrontMatterError as exc:
+        raise ContentErrors([Problem(CONFIG_FILE, exc.line, exc.field, str(exc))]) from None
+    loaded = document.data if document.data is not None else {}
     if not isinstance(loaded, dict):
         raise ContentErrors([Problem(CONFIG_FILE, 1, None, "expected a mapping of settings")])
-    return loaded
+    return loaded, document.lines
 
 
 def is_loopback_host(host: str | None) -> bool:
@@ -127,7 +143,7 @@ def base_url_warning(root: Path, base_url: str | None = None) -> Problem | None:
     config = load_config(root, base_url)
     if not is_loopback_host(urlsplit(config.base_url).hostname):
         return None
-    if base_url is not None or "base_url" in _read_settings(root):
+    if base_url is not None or "base_url" in _read_settings(root)[0]:
         where = "--base-url" if base_url is not None else CONFIG_FILE
         why = f"base_url {config.base_url} is a loopback address (only this machine reaches it)"
     else:
@@ -146,23 +162,37 @@ def _check(key: str, value: object) -> tuple[object] | Problem:
 
     if key in {"per_page", "feed_size"}:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            return bad("expected a whole number of at least 1")
+            return bad(f"expected a whole number of at least 1, got {excerpt(value)}")
+        if value > MOST_PER_PAGE:
+            return bad(f"expected a whole number of at most {MOST_PER_PAGE}, got {excerpt(value)}")
         return (value,)
     if key == "allow_raw_html":
         if not isinstance(value, bool):
             return bad("expected true or false")
         return (value,)
     if not isinstance(value, str) or not value.strip():
-        return bad("expected a non-empty text")
+        got = "" if isinstance(value, str) else f", got {_kind(value)}: put it in quotes"
+        return bad(f"expected a non-empty text{got}")
     value = value.strip()
+    if FORBIDDEN.search(value):  # only `--base-url` can bring one: site.yaml is read strictly
+        return bad(forbidden_message(FORBIDDEN.search(value)[0]))
     if key == "base_url":
         if not is_http_url(value):
-            return bad(f"{value!r} is not an absolute http(s) URL")
+            return bad(f"{excerpt(value)} is not an absolute http(s) URL")
         if not value.endswith("/"):
             value += "/"
     if key == "timezone":
         try:
             zone(value)
         except (ZoneInfoNotFoundError, ValueError):
-            return bad(f"unknown time zone {value!r}")
+            return bad(
+                f"unknown time zone {excerpt(value)}: use a name such as Europe/Paris or UTC"
+            )
+    if key == "language" and not LANGUAGE_CODE.match(value):
+        return bad(f"{excerpt(value)} is not a language code such as fr, en or pt-BR")
     return (value,)
+
+
+def _kind(value: object) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list",
+            dict: "a mapping"}.get(type(value), type(value).__name__)  # fmt: skip

@@ -164,5 +164,5 @@ def test_a_broken_site_yaml_is_reported_not_raised(tmp_path, capsys):
     (tmp_path / "site.yaml").write_text("timezone: Mars/Olympus\n", "utf-8")
     assert main(["check", "--root", str(tmp_path)]) == 1
     assert (
-        "error: site.yaml: [timezone] unknown time zone 'Mars/Olympus'" in capsys.readouterr().out
+        "error: site.yaml:1: [timezone] unknown time zone 'Mars/Olympus'" in capsys.readouterr().out
     )

@@ -119,8 +119,8 @@ def test_a_bad_setting_is_reported_with_the_nearest_known_name(tmp_path, capsys)
     err = build_errors(
         tmp_path, {"site.yaml": "titel: X\nper_page: 0\n", "content/a.md": article()}, capsys
     )
-    assert "site.yaml: [titel] unknown setting; did you mean 'title'?" in err
-    assert "site.yaml: [per_page] expected a whole number of at least 1" in err
+    assert "site.yaml:1: [titel] unknown setting; did you mean 'title'?" in err
+    assert "site.yaml:2: [per_page] expected a whole number of at least 1" in err
 
 
 def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path, capsys):

@@ -12,6 +12,7 @@ from text_unidecode import unidecode
 
 from site_builder.archive.slugs import slugify
 from site_builder.config import SiteConfig
+from site_builder.content.characters import excerpt
 from site_builder.content.model import Article
 from site_builder.content.registry import CompanyFacts, CompanyRegistry
 from site_builder.problems import Problem
@@ -149,8 +150,8 @@ def _assign_slugs(
                     second,
                     None,
                     "companies",
-                    f"company {name!r} and company {owner!r} (in {first}) would both be "
-                    f"written to companies/{slug}/: use one spelling, or make one an alias "
+                    f"company {excerpt(name)} and company {excerpt(owner)} (in {first}) would "
+                    f"both be written to companies/{slug}/: use one spelling, or make one an alias "
                     "in content/companies.yaml",
                 )
             )

@@ -52,17 +52,18 @@ def today(config: SiteConfig, now: dt.datetime | None = None) -> str:
     return now.astimezone(config.tz).date().isoformat()
 
 
-def parse_entry_date(text: str, config: SiteConfig) -> ArticleDate:
-    """A date as `new --date` accepts it: `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or an ISO date-time."""
+def parse_entry_date(text: str, config: SiteConfig, origin: str = "--date:") -> ArticleDate:
+    """A date as `new --date` accepts it: `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or an ISO date-time,
+    in the years the loader accepts. `origin` starts the message: what gave the date."""
     try:
         return parse_date(text, config.tz)
     except DateError as exc:
-        raise EntryError(f"--date: {exc}") from None
+        raise EntryError(f"{origin} {exc}") from None
 
 
-def entry_path(entry: Entry, config: SiteConfig) -> str:
+def entry_path(entry: Entry, config: SiteConfig, date_origin: str = "--date:") -> str:
     """`content/YYYY/MM/<slug>.md` (`content/YYYY/<slug>.md` for a year-only date)."""
-    date = parse_entry_date(entry.date, config)
+    date = parse_entry_date(entry.date, config, date_origin)
     slug = entry.slug or slugify(entry.title)
     if not slug:
         raise EntryError(f"the title {entry.title!r} gives an empty file name: add letters")
@@ -138,13 +139,13 @@ def complete(
     return entry, missing
 
 
-def create_entry(root: Path, entry: Entry, config: SiteConfig) -> str:
+def create_entry(root: Path, entry: Entry, config: SiteConfig, date_origin: str = "--date:") -> str:
     """Write `entry` under `root/content/` and return its path relative to `root`.
 
     Never overwrites: an existing file raises `EntryError` naming it. The text is validated
     with the loader first, so a file is written only if it loads cleanly.
     """
-    relpath = entry_path(entry, config)
+    relpath = entry_path(entry, config, date_origin)
     text = render_entry(entry)
     parsed = parse_file(relpath, text.encode("utf-8"), config)
     if parsed.problems:

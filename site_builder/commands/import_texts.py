@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
                 body=markdown_body(intake.paragraphs),
                 draft=True,
             )
-            relpath = create_entry(root, entry, config)
+            relpath = create_entry(root, entry, config, date_origin="[date]")
         except OSError as exc:
             failed += 1
             print(f"error: {name}: cannot read: {exc.strerror or exc}", file=sys.stderr)

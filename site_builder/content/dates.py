@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from site_builder.content.characters import excerpt
+
 YEAR, MONTH, DAY, INSTANT = "year", "month", "day", "instant"
 
 _YEAR_RE = re.compile(r"^(\d{4})$")
@@ -81,11 +83,42 @@ class DateError(ValueError):
     """A date value that is not one of the accepted forms."""
 
 
+# Every year the pipeline can sort, write in a feed and name in a URL with four digits.
+FIRST_YEAR, LAST_YEAR = 1000, 9999
+
+
 def parse_date(value: object, tz: dt.tzinfo) -> ArticleDate:
     """Accept what YAML gives for `date:` (str, int, date, datetime) and keep its precision.
 
-    A date-time without an offset is in the site's time zone `tz`.
+    A date-time without an offset is in the site's time zone `tz`. Years run from
+    `FIRST_YEAR` to `LAST_YEAR`, and a date-time must have a time in UTC (its feed entry's).
     """
+    date = _parse(value, tz)
+    shown = excerpt(value if isinstance(value, str) else str(value))
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        raise DateError(
+            f"{shown} is outside the years {FIRST_YEAR} to {LAST_YEAR}: write a year of four "
+            "digits in that range"
+        )
+    if not _has_utc_time(date):
+        raise DateError(
+            f"{shown} is after the end of {LAST_YEAR} in UTC, and the years run from "
+            f"{FIRST_YEAR} to {LAST_YEAR}: write an earlier time or another offset"
+        )
+    return date
+
+
+def _has_utc_time(date: ArticleDate) -> bool:
+    if date.instant is None:
+        return True
+    try:
+        date.instant.astimezone(dt.UTC)
+    except OverflowError:  # the last hours of 9999 behind UTC
+        return False
+    return True
+
+
+def _parse(value: object, tz: dt.tzinfo) -> ArticleDate:
     if isinstance(value, bool):
         raise DateError("expected a date such as 2020, 2020-10 or 2020-10-05")
     if isinstance(value, dt.datetime):
@@ -103,19 +136,21 @@ def parse_date(value: object, tz: dt.tzinfo) -> ArticleDate:
     if m := _MONTH_RE.match(text):
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:
-            raise DateError(f"month {month:02d} does not exist in {text!r}")
+            raise DateError(f"month {month:02d} does not exist in {excerpt(text)}")
         return ArticleDate(year, month)
     if m := _DAY_RE.match(text):
         try:
             day = dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError as exc:
-            raise DateError(f"{text!r} is not a real day ({exc})") from None
+            if int(m[1]) < FIRST_YEAR:  # year 0: `dt.date` refuses it before we can
+                return ArticleDate(int(m[1]))
+            raise DateError(f"{excerpt(text)} is not a real day ({exc})") from None
         return ArticleDate(day.year, day.month, day.day)
     try:
         instant = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise DateError(
-            f"{text!r} is not a date: use YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 date-time"
+            f"{excerpt(text)} is not a date: use YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 date-time"
         ) from None
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=tz)

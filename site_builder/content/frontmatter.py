@@ -1,6 +1,7 @@
 """Split a Markdown file into YAML front matter and body, keeping the line of every field.
 
-YAML is read with YAML 1.2 booleans (only `true`/`false`), so `lang: no` stays Norwegian.
+YAML is read by `strict_yaml`: YAML 1.2 booleans (only `true`/`false`), so `lang: no` stays
+Norwegian, and no duplicate keys, aliases, deep nesting or characters XML forbids.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from dataclasses import dataclass
 import yaml
 from yaml import YAMLError
 
+from site_builder.content.characters import cut, first_forbidden
+from site_builder.content.strict_yaml import StrictLoader, YamlRefused, compose
+
 __all__ = [
     "FrontMatter",
     "FrontMatterError",
@@ -20,26 +24,6 @@ __all__ = [
     "read_yaml",
     "split_front_matter",
 ]
-
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class StrictLoader(_Base):  # type: ignore[misc, valid-type]
-    """Safe YAML with YAML 1.2 booleans: `no`, `yes`, `on`, `off` are strings."""
-
-
-# Dates stay text: our own parser reads them with their precision and reports a bad one with
-# its file and line (YAML's timestamp reader raises a bare ValueError on `2020-13-45`).
-_LEFT_TO_US = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
-StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _LEFT_TO_US]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
 
 
 def parse_yaml(text: str) -> object:
@@ -65,31 +49,59 @@ class FrontMatter:
 
 
 class FrontMatterError(ValueError):
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, field: str | None = None):
         super().__init__(message)
         self.line = line
+        self.field = field
 
 
-def read_yaml(text: str, first_line: int = 1) -> YamlDocument:
-    """Parse YAML `text` whose first line is line `first_line` of its file. Raises
-    FrontMatterError with the line of the author's mistake and, for the usual traps, a hint."""
-    loader = StrictLoader(text)
+def read_yaml(text: str, first_line: int = 1, where: str = "front matter") -> YamlDocument:
+    """Parse YAML `text` whose first line is line `first_line` of its file (`where` names the
+    file's kind). Raises FrontMatterError with the line (and field, when known) of the
+    author's mistake and, for the usual traps, a hint."""
+    found = first_forbidden(text)
+    if found is not None:
+        line, message = found
+        field = _key_above(text, line)
+        raise FrontMatterError(_placed(message, field, where), line + first_line - 1, field)
+    loader = None
     try:
-        node = loader.get_single_node()
+        node, loader = compose(text, where, first_line)
         data = loader.construct_document(node) if node is not None else None
+    except YamlRefused as exc:
+        message = _placed(exc.message, exc.field, where)
+        raise FrontMatterError(message, exc.line + first_line, exc.field) from None
     except YAMLError as exc:
         line, message = explain_yaml_error(exc, text)
         raise FrontMatterError(f"broken YAML: {message}", line + first_line - 1) from None
     except (ValueError, TypeError, OverflowError) as exc:
         # A value YAML recognised but could not build (a huge float, an odd number form).
-        raise FrontMatterError(f"broken YAML: {exc}", first_line) from None
+        raise FrontMatterError(f"broken YAML: {cut(str(exc))}", first_line) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     key_lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
             key_lines.setdefault(str(key_node.value), key_node.start_mark.line + first_line)
     return YamlDocument(data, key_lines)
+
+
+def _placed(message: str, field: str | None, where: str) -> str:
+    """`message` with the kind of file it is about when no field says where."""
+    return message if field is not None or where in message else f"in the {where}: {message}"
+
+
+def _key_above(text: str, line: int) -> str | None:
+    """The top-level key whose value holds line `line` (1-based) of `text`, if any."""
+    for here in reversed(text.split("\n", line)[:line]):
+        key = _TOP_KEY.match(here)
+        if key:
+            return cut(key[1].strip("'\""))
+    return None
+
+
+_TOP_KEY = re.compile(r"^([^\s#'\"{\[\-][^:#]*?|'[^']*'|\"[^\"]*\"):(?:\s|$)")
 
 
 def split_front_matter(text: str) -> FrontMatter:
@@ -141,6 +153,15 @@ def explain_yaml_error(exc: YAMLError, text: str) -> tuple[int, str]:
                 f"the {what} opened with '{opener}' is not closed: end it with '{closer}', "
                 f"or put a text holding '{opener}' in quotes"
             )
+    if "nesting depth" in problem:
+        return problem_mark.line + 1, (
+            "lists and mappings nested this deep are not accepted: flatten the value"
+        )
+    if "escape" in problem or "hexdecimal" in problem:  # a backslash in double quotes
+        return problem_mark.line + 1, (
+            f"a backslash in double quotes starts an escape, and this one is not valid "
+            f"({problem}): write \\\\ for a backslash, or put the text in single quotes"
+        )
     if "quoted scalar" in context and context_mark is not None:
         quote = _text_at(lines, context_mark)
         return context_mark.line + 1, (
@@ -157,7 +178,7 @@ def explain_yaml_error(exc: YAMLError, text: str) -> tuple[int, str]:
 def _hint(here: str, column: int, problem: str) -> str | None:
     """What to do about a mistake YAML found at `column` of the line `here`."""
     key = _KEY_BEFORE.match(here[:column])
-    name = key[1].strip("'\"") if key else ""
+    name = cut(key[1].strip("'\""), 40) if key else ""
     if "mapping values are not allowed" in problem:
         if key:
             return (f"': ' inside the {name} starts a new field in YAML: put the {name} in "

@@ -4,31 +4,19 @@ pipeline."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 CONTENT_DIR = "content"
 
 
 def content_stats(root: Path) -> dict[str, tuple[int, int]]:
-    """Every Markdown file under `root/content` → (size, mtime in ns)."""
-    found: dict[str, tuple[int, int]] = {}
-    stack = [(root / CONTENT_DIR, CONTENT_DIR)]
-    while stack:
-        folder, rel = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=True):
-                stack.append((Path(entry.path), f"{rel}/{entry.name}"))
-            elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=True):
-                st = entry.stat()
-                found[f"{rel}/{entry.name}"] = (st.st_size, st.st_mtime_ns)
-    return found
+    """Every Markdown file under `root/content` → (size, mtime in ns).
+
+    Raises ContentErrors naming each file or folder that cannot be listed or read (a name
+    that is not UTF-8, a symbolic link loop, a folder without permission)."""
+    from site_builder.content.listing import ContentListing
+
+    return ContentListing(root / CONTENT_DIR, CONTENT_DIR).stats()
 
 
 def default_templates_dir() -> Path:

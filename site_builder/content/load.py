@@ -18,6 +18,7 @@ from pathlib import Path
 
 from site_builder.archive.slugs import is_valid_slug, slugify
 from site_builder.config import SiteConfig, is_http_url
+from site_builder.content.characters import cut, excerpt, first_forbidden
 from site_builder.content.dates import DateError, parse_date
 from site_builder.content.frontmatter import FrontMatterError, read_yaml, split_front_matter
 from site_builder.content.inputs import content_stats
@@ -30,7 +31,7 @@ from site_builder.content.markup import (
 )
 from site_builder.content.model import Article, SourceRef
 from site_builder.content.registry import REGISTRY_FILE, CompanyRegistry, parse_registry
-from site_builder.content.textfile import NotUTF8, decode_text
+from site_builder.content.textfile import NotUTF8, decode_text, read_source, unreadable
 from site_builder.output.cache import (
     BuildCache,
     SourceRecord,
@@ -123,13 +124,13 @@ def parse_file(relpath: str, raw: bytes, config: SiteConfig) -> ParsedFile:
         text = decode_text(raw)
     except NotUTF8 as exc:
         return fail(exc.line, None, str(exc))
-    if "\x00" in text:
-        return fail(text[: text.index("\x00")].count("\n") + 1, None, "the file contains a NUL "
-                    "character")  # fmt: skip
     try:
         fm = split_front_matter(text)
     except FrontMatterError as exc:
-        return fail(exc.line, None, str(exc))
+        return fail(exc.line, exc.field, str(exc))
+    found = first_forbidden(fm.body)
+    if found is not None:
+        return fail(fm.body_line + found[0] - 1, "body", found[1])
 
     data, lines = fm.data, fm.lines
 
@@ -141,7 +142,7 @@ def parse_file(relpath: str, raw: bytes, config: SiteConfig) -> ParsedFile:
             hint = difflib.get_close_matches(str(key), KNOWN_FIELDS, n=1, cutoff=0.6)
             extra = f"; did you mean '{hint[0]}'?" if hint else ""
             problems.append(
-                Problem(relpath, lines.get(str(key), 1), str(key), f"unknown field{extra}")
+                Problem(relpath, lines.get(str(key), 1), cut(str(key)), f"unknown field{extra}")
             )
     for key in REQUIRED_FIELDS:
         if key not in data or data[key] is None:
@@ -163,12 +164,12 @@ def parse_file(relpath: str, raw: bytes, config: SiteConfig) -> ParsedFile:
         if isinstance(value, str) and _LANG_RE.match(value.strip()):
             lang = value.strip()
         else:
-            problem("lang", f"{value!r} is not a language code such as fr, en or pt-BR")
+            problem("lang", f"{excerpt(value)} is not a language code such as fr, en or pt-BR")
     url = None
     if data.get("url") is not None:
         url = data["url"]
         if not is_http_url(url):
-            problem("url", f"{url!r} is not an absolute http(s) URL")
+            problem("url", f"{excerpt(url)} is not an absolute http(s) URL")
             url = None
     draft = False
     if "draft" in data:
@@ -182,7 +183,8 @@ def parse_file(relpath: str, raw: bytes, config: SiteConfig) -> ParsedFile:
         if isinstance(value, str) and is_valid_slug(value):
             slug = value
         else:
-            problem("slug", f"{value!r} is not a slug: use lowercase ASCII letters, digits and -")
+            shown = excerpt(value)
+            problem("slug", f"{shown} is not a slug: use lowercase ASCII letters, digits and -")
     summary = None
     if "summary" in data:
         summary = _text(data.get("summary"), "summary", problem)
@@ -241,7 +243,7 @@ def _source(value, problem) -> SourceRef | None:
     if isinstance(value, dict):
         unknown = [k for k in value if k not in {"name", "url"}]
         if unknown:
-            problem("source", f"unknown key {unknown[0]!r}: a source has 'name' and 'url'")
+            problem("source", f"unknown key {excerpt(unknown[0])}: a source has 'name' and 'url'")
             return None
         name = value.get("name")
         if not isinstance(name, str) or not name.strip():
@@ -249,7 +251,7 @@ def _source(value, problem) -> SourceRef | None:
             return None
         url = value.get("url")
         if url is not None and not is_http_url(url):
-            problem("source", f"{url!r} is not an absolute http(s) URL")
+            problem("source", f"{excerpt(url)} is not an absolute http(s) URL")
             return None
         return SourceRef(" ".join(name.split()), url)
     problem("source", f"expected a name or {{name: …, url: …}}, got {_kind(value)}")
@@ -267,7 +269,7 @@ def _names(value, fld, problem, required: bool) -> tuple[str, ...]:
     names: list[str] = []
     for item in value:
         if not isinstance(item, str) or not item.strip():
-            problem(fld, f"every entry must be a non-empty text, got {item!r}")
+            problem(fld, f"every entry must be a non-empty text, got {excerpt(item)}")
             return ()
         name = " ".join(item.split())
         if name not in names:
@@ -284,12 +286,18 @@ def _kind(value) -> str:
 
 def load_registry(root: Path) -> tuple[CompanyRegistry, list[Problem]]:
     path = root / REGISTRY_FILE
-    if not path.exists():
+    if not os.path.lexists(path):
         return CompanyRegistry(), []
     try:
-        document = read_yaml(decode_text(path.read_bytes()))
-    except (NotUTF8, FrontMatterError) as exc:
+        raw = read_source(path)
+    except OSError as exc:
+        return CompanyRegistry(), [Problem(REGISTRY_FILE, None, None, unreadable(exc))]
+    try:
+        document = read_yaml(decode_text(raw), where=REGISTRY_FILE)
+    except NotUTF8 as exc:
         return CompanyRegistry(), [Problem(REGISTRY_FILE, exc.line, None, str(exc))]
+    except FrontMatterError as exc:
+        return CompanyRegistry(), [Problem(REGISTRY_FILE, exc.line, exc.field, str(exc))]
     return parse_registry(document.data, document.lines)
 
 
@@ -301,8 +309,12 @@ def parse_settings_key(config: SiteConfig) -> str:
 def _parse_job(job: tuple[Path, str, SiteConfig]) -> tuple[str, int, int, str, ParsedFile]:
     root, relpath, config = job
     path = root / relpath
-    st = path.stat()
-    raw = path.read_bytes()
+    try:
+        st = path.stat()
+        raw = read_source(path)
+    except OSError as exc:  # the file went away, or cannot be read
+        unread = ParsedFile(None, None, (Problem(relpath, None, None, unreadable(exc)),))
+        return relpath, 0, 0, "", unread
     return relpath, st.st_size, st.st_mtime_ns, _hash(raw), parse_file(relpath, raw, config)
 
 

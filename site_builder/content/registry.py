@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from site_builder.config import is_http_url
+from site_builder.content.characters import cut, excerpt
 from site_builder.problems import Problem
 
 REGISTRY_FILE = "content/companies.yaml"
@@ -67,11 +68,12 @@ def parse_registry(data: object, lines: dict[str, int]) -> tuple[CompanyRegistry
             continue
         facts = facts or {}
         if not isinstance(facts, dict):
-            problem(line, name, "expected aliases, website and description under the name")
+            problem(line, cut(name), "expected aliases, website and description under the name")
             continue
         for key in facts:
             if key not in _KNOWN_KEYS:
-                problem(line, f"{name}.{key}", f"unknown field; known: {', '.join(_KNOWN_KEYS)}")
+                known = ", ".join(_KNOWN_KEYS)
+                problem(line, cut(f"{name}.{key}"), f"unknown field; known: {known}")
         aliases = facts.get("aliases") or []
         if isinstance(aliases, str):
             aliases = [aliases]
@@ -80,7 +82,7 @@ def parse_registry(data: object, lines: dict[str, int]) -> tuple[CompanyRegistry
             aliases = []
         website = facts.get("website")
         if website is not None and not is_http_url(website):
-            problem(line, f"{name}.website", f"{website!r} is not an absolute http(s) URL")
+            problem(line, f"{name}.website", f"{excerpt(website)} is not an absolute http(s) URL")
             website = None
         description = facts.get("description")
         if description is not None and not isinstance(description, str):
@@ -89,7 +91,7 @@ def parse_registry(data: object, lines: dict[str, int]) -> tuple[CompanyRegistry
         for spelling in (name, *[a.strip() for a in aliases]):
             owner = by_alias.get(spelling)
             if owner is not None and owner != name:
-                problem(line, name, f"{spelling!r} already names {owner!r}")
+                problem(line, cut(name), f"{excerpt(spelling)} already names {excerpt(owner)}")
                 continue
             by_alias[spelling] = name
         companies[name] = CompanyFacts(

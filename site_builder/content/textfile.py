@@ -8,6 +8,11 @@ file. The file itself is never rewritten.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
+from pathlib import Path
+
 BOM = b"\xef\xbb\xbf"
 
 
@@ -39,3 +44,32 @@ def normal_line_ends(text: str) -> str:
     if "\r" not in text:
         return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_source(path: Path) -> bytes:
+    """The bytes of the regular file at `path`. Anything else (a folder, a FIFO, a device)
+    raises an `OSError` at once: opening never waits for a writer."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            return file.read()
+    finally:
+        os.close(fd)
+
+
+def unreadable(error: OSError) -> str:
+    """What the author sees for a source file that cannot be read, and what to do."""
+    if isinstance(error, IsADirectoryError):
+        return "is a folder, not a file: remove or rename the folder"
+    if isinstance(error, PermissionError):
+        return "cannot be read (permission denied): give the user who builds read access"
+    if error.errno == errno.ELOOP:
+        return "is a symbolic link that leads back to itself: remove the link"
+    if isinstance(error, FileNotFoundError):
+        return "cannot be read: it was removed while the site was read (or is a broken link)"
+    return f"cannot be read ({error.strerror or error}): make it a readable file"

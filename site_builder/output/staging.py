@@ -33,6 +33,24 @@ def check_output_location(root: Path, output: Path) -> None:
             raise UnsafeOutput(
                 f"refusing to write the site into {output}: it is inside {precious}/"
             )
+    writable_folder(output)
+
+
+def writable_folder(output: Path) -> None:
+    """Raises OutputError, naming the folder, when the site cannot be written to `output`:
+    a file stands there, or the folder (or, for a first build, the one that would hold it)
+    is read-only for the user who builds."""
+    if output.exists() and not output.is_dir():
+        raise OutputError(
+            f"cannot write the site into {output}: it is a file, not a folder; remove it or "
+            "choose another folder with --output"
+        )
+    folder = output if output.exists() else output.parent
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"cannot write the site into {output}: the folder {folder} is read-only for this "
+            "user; make it writable or choose another folder with --output; nothing was written"
+        )
 
 
 class OutputNotWritten(OutputError):

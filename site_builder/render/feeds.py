@@ -17,12 +17,18 @@ def fallback_time() -> str:
     set, else the Unix epoch, so builds stay reproducible."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "")
     seconds = int(value) if value.isdigit() else 0
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_stamp(dt.datetime.fromtimestamp(seconds, dt.UTC))
 
 
 def _stamp(article: Article, config: SiteConfig) -> str:
-    start = article.date.start(config.tz).astimezone(dt.UTC)
-    return start.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_stamp(article.date.start(config.tz).astimezone(dt.UTC))
+
+
+def utc_stamp(moment: dt.datetime) -> str:
+    """An RFC 3339 UTC time. Not `strftime`: it writes a year before 1000 with fewer than
+    four digits on some systems."""
+    m = moment
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
 
 
 def render_feed(feed: Feed, config: SiteConfig) -> bytes:

@@ -10,6 +10,7 @@ from text_unidecode import unidecode
 
 from site_builder.archive.slugs import slugify
 from site_builder.authoring.entries import PLACEHOLDER
+from site_builder.content.characters import excerpt
 from site_builder.content.registry import REGISTRY_FILE
 from site_builder.content.textfile import NotUTF8, decode_text
 from site_builder.problems import Problem
@@ -61,8 +62,8 @@ def check_company_names(subject: Subject) -> list[Problem]:
             else:
                 path, line = REGISTRY_FILE, _registry_line(sources, canonical)
             problems.append(
-                Problem(path, line, "companies", f"company {spelling!r} differs from "
-                        f"{reference!r} only by case, accents or punctuation: probably the "
+                Problem(path, line, "companies", f"company {excerpt(spelling)} differs from "
+                        f"{excerpt(reference)} only by case, accents or punctuation: probably the "
                         f"same company; use one spelling, or make one an alias of the other "
                         f"in {REGISTRY_FILE}", WARNING)
             )  # fmt: skip
@@ -73,7 +74,7 @@ def check_company_names(subject: Subject) -> list[Problem]:
         others = uses[name] - 1
         also = f" (and {others} other article{'s' * (others != 1)})" if others else ""
         problems.append(
-            Problem(path, line, "companies", f"company {name!r}{also} is not in "
+            Problem(path, line, "companies", f"company {excerpt(name)}{also} is not in "
                     f"{REGISTRY_FILE}: add it, or use a name the registry knows", WARNING)
         )  # fmt: skip
     return problems
@@ -108,7 +109,8 @@ def check_source_names(subject: Subject) -> list[Problem]:
         for name in names[1:]:
             path, line = first_use[name]
             problems.append(
-                Problem(path, line, "source", f"source {name!r} differs from {names[0]!r} "
-                        "only by case, accents or punctuation: use one spelling", WARNING)
+                Problem(path, line, "source", f"source {excerpt(name)} differs from "
+                        f"{excerpt(names[0])} only by case, accents or punctuation: use one "
+                        "spelling", WARNING)
             )  # fmt: skip
     return problems

@@ -10,8 +10,8 @@ article is the right answer. Six kinds, as readers type them:
 - ``two headline words``: the pair as written;
 - ``company + headline word``: the company's name and a word only its headline holds among
   that company's articles;
-- ``other inflection``: one word of the pair in its other number (plural ``s`` added or
-  removed);
+- ``other inflection``: one word of the pair in its other number (plural ``s`` or ``x``
+  added or removed);
 - ``other part of speech``: one word replaced by a word of its family (``stockage`` →
   ``stocker``, ``acquisition`` → ``acquérir``), from the table below;
 - ``without accents``: a word of the pair typed without its accents;
@@ -107,6 +107,14 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
+def other_number(word: str) -> str:
+    """The word in its other number, as a reader would write it: `serveurs` → `serveur`,
+    `nouveaux` → `nouveau`, `baie` → `baies`."""
+    if word.endswith(("s", "x")) and len(word) > 4:
+        return word[:-1]
+    return word + ("x" if word.endswith(("eau", "eu")) else "s")
+
+
 def words_of(title: str) -> list[str]:
     found = []
     for w in WORD.findall(title.lower()):
@@ -165,7 +173,7 @@ def _query_of(kind, i, article, holders, by_company, rng) -> str | None:
         if kind == "two headline words":
             return f"{a} {b}"
         if kind == "other inflection":
-            return f"{a} {b[:-1] if b.endswith('s') and len(b) > 4 else b + 's'}"
+            return f"{a} {other_number(b)}"
         if kind == "other part of speech" and b in FAMILIES:
             return f"{a} {FAMILIES[b]}"
         if kind == "without accents" and fold(b) != b:

@@ -9,10 +9,14 @@ needs either, so a body past these bounds is refused with the line to fix:
 - lists, block quotes and HTML elements nested at most `MAX_NESTING` deep, emphasis too;
 - at most `MAX_UNCLOSED` `[`, `(` or `<` left unclosed in one paragraph, and at most as many
   definitions (`: …` lines) in one paragraph of a definition list;
-- at most `MAX_NOTES` footnotes (`[^1]: …`) and as many abbreviations (`*[HPE]: …`).
+- at most `MAX_UNCLOSED` `<` after the body's last `>` (the raw HTML reader reads from each of
+  them to the end of the body), and as many code fences that are never closed;
+- at most `MAX_NOTES` footnotes (`[^1]: …`), abbreviations (`*[HPE]: …`) and fenced code
+  blocks.
 
 The scan reads each line once. Fenced code is not read (Markdown does not parse it either), nor
-code spans; a backslash escape is not an opener.
+code spans; a backslash escape is not an opener. A fence counts as one only when it is closed,
+as Markdown reads it: at the start of a line, and closed by the same run of backticks or tildes.
 """
 
 from __future__ import annotations
@@ -24,8 +28,12 @@ MAX_NESTING = 30
 MAX_UNCLOSED = 30
 MAX_NOTES = 200
 
-# A fence opens with three backticks or tildes, indented at most three spaces.
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# A code fence as Python-Markdown's fenced code reads one: its opening line, its closing line.
+_FENCE = re.compile(
+    r"(`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*(?:hl_lines=([\"']).*?\2[ ]*)?)$"
+)
+_FENCE_END = re.compile(r"(`{3,}|~{3,})[ ]*$")
+_RULE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 # One container marker at the start of a line, after its indentation.
 _CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
 # A line that starts with enough blanks and markers to be nested past the bound.
@@ -66,6 +74,7 @@ def _may_pass(body: str) -> bool:
         or body.count("*") + body.count("_") > MAX_NESTING
         or body.count("[^") > MAX_NOTES
         or body.count("*[") > MAX_NOTES
+        or body.count("```") + body.count("~~~") > MAX_UNCLOSED
         or body.count("\n:") + body.count("\n ") >= MAX_UNCLOSED
         or _DEEP_PREFIX.search(body) is not None
     )
@@ -95,12 +104,19 @@ def _without_code_spans(line: str) -> str:
     return "".join(parts) + line[kept:]
 
 
+def _blank_tag(tag: re.Match) -> str:
+    return " " * len(tag.group())
+
+
 class _Scan:
     def __init__(self, body: str) -> None:
         self.lines = body.split("\n")
+        self.has_fences = "```" in body or "~~~" in body
         self.found: dict[str, BodyLimit] = {}
         self.html_depth = 0
         self.notes = {"[^": 0, "*[": 0}
+        self.open_tags: list[int] = []  # the lines of the `<` after the last `>`
+        self.fences = {"closed": 0, "unclosed": 0}
         self._new_paragraph()
 
     def _new_paragraph(self) -> None:
@@ -111,21 +127,49 @@ class _Scan:
     def _report(self, kind: str, line: int, message: str) -> None:
         self.found.setdefault(kind, BodyLimit(line, message))
 
+    def _closing_fences(self) -> list[int | None]:
+        """For each line, the index of the next line that closes a fence opened on it."""
+        following: list[int | None] = [None] * len(self.lines)
+        last: dict[str, int] = {}
+        for index in range(len(self.lines) - 1, -1, -1):
+            line = self.lines[index]
+            if line[:1] in "`~":
+                if opened := _FENCE.match(line):
+                    following[index] = last.get(opened.group(1))
+                if closing := _FENCE_END.match(line):
+                    last[closing.group(1)] = index
+        return following
+
     def run(self) -> tuple[BodyLimit, ...]:
-        fence = ""
-        for number, line in enumerate(self.lines, start=1):
-            if fence:
-                if line.lstrip(" ").startswith(fence) and not line.strip(fence[0] + " \t"):
-                    fence = ""
-                continue
-            opened = _FENCE.match(line)
-            if opened or not line.strip():
+        closing = self._closing_fences() if self.has_fences else [None] * len(self.lines)
+        index = 0
+        while index < len(self.lines):
+            line, number = self.lines[index], index + 1
+            if closing[index] is not None:
                 self._end_paragraph()
-                fence = opened.group(1) if opened else ""
+                self._fence("closed", number, f"more than {MAX_NOTES} fenced code blocks in one "
+                            "article: split it", MAX_NOTES)  # fmt: skip
+                index = closing[index] + 1
                 continue
-            self._line(number, line)
+            if not line.strip():
+                self._end_paragraph()
+            else:
+                if _FENCE.match(line):
+                    self._fence("unclosed", number, f"more than {MAX_UNCLOSED} code fences "
+                                "that are never closed: close them", MAX_UNCLOSED)  # fmt: skip
+                self._line(number, line)
+            index += 1
         self._end_paragraph()
+        if len(self.open_tags) > MAX_UNCLOSED:
+            count, first = len(self.open_tags), self.open_tags[0]
+            self._report("unclosed <", first, f"{count} '<' without a '>' after them (at most "
+                         f"{MAX_UNCLOSED}): close them or escape them as \\<")  # fmt: skip
         return tuple(sorted(self.found.values(), key=lambda limit: limit.line))
+
+    def _fence(self, kind: str, number: int, message: str, bound: int) -> None:
+        self.fences[kind] += 1
+        if self.fences[kind] > bound:
+            self._report(f"{kind} fences", number, message)
 
     def _line(self, number: int, line: str) -> None:
         at, markers, blanks = 0, 0, 0
@@ -134,7 +178,9 @@ class _Scan:
             blanks += len(text) - len(text.lstrip(" \t")) + 3 * text.count("\t")
             markers += 1
             at = marker.end()
-        if markers + blanks // 4 > MAX_NESTING:
+        if ">" in line[:at]:
+            self.open_tags.clear()  # the raw HTML reader reads a quote's `>` as any other
+        if markers + blanks // 4 > MAX_NESTING and not _RULE.match(line):
             self._report("nesting", number, f"lists or block quotes nested more than "
                          f"{MAX_NESTING} deep: flatten them")  # fmt: skip
         if note := _NOTE.match(line):
@@ -161,10 +207,18 @@ class _Scan:
                 if self.html_depth > MAX_NESTING:
                     self._report("html", number, f"HTML elements nested more than "
                                  f"{MAX_NESTING} deep: close the ones left open")  # fmt: skip
+        if "<" in rest:
+            rest = _TAG.sub(_blank_tag, rest)  # the tags' own `<`, `>` and `_blank`s are read
         for token in _TOKEN.finditer(rest):
             char = token.group()[0]
             if char in self.unclosed:
                 self.unclosed[char].append(number)
+                if char == "<":
+                    self.open_tags.append(number)
+            elif char == ">":
+                self.open_tags.clear()
+                if self.unclosed["<"]:
+                    self.unclosed["<"].pop()
             elif char in _CLOSER:
                 if self.unclosed[_CLOSER[char]]:
                     self.unclosed[_CLOSER[char]].pop()

@@ -23,7 +23,13 @@ from site_builder.authoring.intake import (
 )
 from site_builder.cli import main
 from site_builder.config import SiteConfig
-from site_builder.content.body_limits import MAX_NESTING, MAX_NOTES, MAX_UNCLOSED
+from site_builder.content.body_limits import (
+    MAX_LINKS,
+    MAX_MARKS,
+    MAX_NESTING,
+    MAX_NOTES,
+    MAX_UNCLOSED,
+)
 from site_builder.content.load import load_registry, parse_file
 from site_builder.content.markup import BodyTooDeep, render_markdown
 from support.sites import article, build, generated_archive, snapshot, write_site
@@ -55,6 +61,11 @@ BAD_BODIES = {
     "paragraphes.md": ("<a x\n\n" * 100, 7, "[body] 100 '<' without a '>' after them (at "
                        f"most {MAX_UNCLOSED}): close them or escape them as \\<"),
     "code.md": ("```\n" + "[a](" * 100, 8, "[body] 100 '(' without their ')'"),
+    "sources.md": ("Sources : " + "[a](https://example.org/) " * (MAX_LINKS + 1), 7,
+                   f"[body] more than {MAX_LINKS} links, images or notes in one paragraph: split "
+                   "it"),
+    "balisage.md": ("<b>x</b> " * 600, 7, f"[body] more than {MAX_MARKS} marks of inline "
+                    "markup (<, &, \\, `, *, _) in one paragraph: split it"),
     "gras.md": ("**a " * 40 + "b" + " c**" * 40, 7,
                 f"[body] emphasis (* or _) nested more than {MAX_NESTING} deep"),
     "renvois.md": ("Texte[^1].\n\n" + "".join(f"[^{i}]: note {i}\n" for i in range(MAX_NOTES + 1)),
@@ -206,6 +217,10 @@ BODY_FAMILIES = {
     "an unclosed fence before brackets": lambda n: "```\n" + "[a](" * n,
     "fences of growing length": lambda n: "".join("`" * (3 + i % 500) + "\n" for i in range(n)),
     "fenced blocks between paragraphs": lambda n: (WORDS + "\n\n```\nx\n```\n\n") * n,
+    "links in one paragraph": lambda n: "[a](b) " * n,
+    "inline tags in one paragraph": lambda n: "<b>x</b> " * n,
+    "entities in one paragraph": lambda n: "&amp; " * n,
+    "links at the bound, with long text": lambda n: "[a](b) " * MAX_LINKS + WORDS * n,
     "abbreviations": lambda n: "".join(f"*[A{i}]: x\n" for i in range(n)) + "A1 " * n,
     # Up to the bounds, with a paragraph that grows: the bounded work is done on all of it.
     "openers at the bound": lambda n: "[a](" * MAX_UNCLOSED + WORDS * n,

@@ -11,6 +11,9 @@ needs either, so a body past these bounds is refused with the line to fix:
   definitions (`: …` lines) in one paragraph of a definition list;
 - at most `MAX_UNCLOSED` `<` after the body's last `>` (the raw HTML reader reads from each of
   them to the end of the body), and as many code fences that are never closed;
+- at most `MAX_LINKS` links, images and footnote references (`[`) in one paragraph, and at
+  most `MAX_MARKS` marks of inline markup (`<`, `&`, `\\`, backticks, `*`, `_`): Markdown
+  reads the whole paragraph again after each one it replaces;
 - at most `MAX_NOTES` footnotes (`[^1]: …`), abbreviations (`*[HPE]: …`) and fenced code
   blocks.
 
@@ -27,6 +30,8 @@ from dataclasses import dataclass
 MAX_NESTING = 30
 MAX_UNCLOSED = 30
 MAX_NOTES = 200
+MAX_LINKS = 50
+MAX_MARKS = 1000
 
 # A code fence as Python-Markdown's fenced code reads one: its opening line, its closing line.
 _FENCE = re.compile(
@@ -52,6 +57,7 @@ _NOT_NESTING = frozenset({
     "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot",
     "option", "optgroup", "colgroup", "caption", "rt", "rp",
 })  # fmt: skip
+_MARKS = "<&\\`*_"
 _CLOSER = {"]": "[", ")": "(", ">": "<"}
 
 
@@ -75,6 +81,7 @@ def _may_pass(body: str) -> bool:
     return (
         any(body.count(c) > MAX_UNCLOSED for c in "[(<")
         or body.count("*") + body.count("_") > MAX_NESTING
+        or sum(body.count(c) for c in _MARKS) > MAX_MARKS
         or body.count("[^") > MAX_NOTES
         or body.count("*[") > MAX_NOTES
         or body.count("```") + body.count("~~~") > MAX_UNCLOSED
@@ -127,6 +134,8 @@ class _Scan:
         self.unclosed: dict[str, list[int]] = {"[": [], "(": [], "<": []}
         self.emphasis = 0
         self.definitions = 0
+        self.links = 0
+        self.marks = 0
 
     def _report(self, kind: str, line: int, message: str) -> None:
         self.found.setdefault(kind, BodyLimit(line, message))
@@ -211,12 +220,18 @@ class _Scan:
                 if self.html_depth > MAX_NESTING:
                     self._report("html", number, f"HTML elements nested more than "
                                  f"{MAX_NESTING} deep: close the ones left open")  # fmt: skip
+        self.marks += sum(line.count(c) for c in _MARKS)
+        if self.marks > MAX_MARKS:
+            self._report("marks", number, f"more than {MAX_MARKS} marks of inline markup (<, &, "
+                         "\\, `, *, _) in one paragraph: split it")  # fmt: skip
         if "<" in rest:
             rest = _TAG.sub(_blank_tag, rest)  # the tags' own `<`, `>` and `_blank`s are read
         for token in _TOKEN.finditer(rest):
             char = token.group()[0]
             if char in self.unclosed:
                 self.unclosed[char].append(number)
+                if char == "[":
+                    self._link(number)
                 if char == "<":
                     self.open_tags.append(number)
             elif char == ">":
@@ -228,6 +243,12 @@ class _Scan:
                     self.unclosed[_CLOSER[char]].pop()
             elif char in "*_":
                 self._emphasis(number, rest, token.start(), token.end())
+
+    def _link(self, number: int) -> None:
+        self.links += 1
+        if self.links > MAX_LINKS:
+            self._report("links", number, f"more than {MAX_LINKS} links, images or notes in one "
+                         "paragraph: split it")  # fmt: skip
 
     def _emphasis(self, number: int, text: str, start: int, end: int) -> None:
         before = text[start - 1] if start else " "

@@ -191,6 +191,8 @@ class _Scan:
             blanks += len(text) - len(text.lstrip(" \t")) + 3 * text.count("\t")
             markers += 1
             at = marker.end()
+            if markers > MAX_NESTING:
+                break  # past the bound: the rest of the prefix is read as text
         if ">" in line[:at]:
             self.open_tags.clear()  # the raw HTML reader reads a quote's `>` as any other
         if markers + blanks // 4 > MAX_NESTING and not _RULE.match(line):

@@ -266,6 +266,47 @@ def test_the_server_refuses_paths_outside_the_site(shared, target):
     assert b"root:" not in response
 
 
+def send_raw(port: int, data: bytes) -> bytes:
+    """Send `data` as the whole request and return everything the server answered."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(data)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize(
+    "target, status",
+    [
+        ("/%ff", 400), ("/%c0%ae%c0%ae/site.yaml", 400), ("/2020/%e2%82/", 400),
+        ("/caf%e9.html", 400), ("/a%00b", 400), ("/%00", 400),
+        ("/" + "a" * 300, 404), ("/2020/" + "a" * 300 + "/", 404), ("/" + "abc/" * 2000, 404),
+        ("/" + "%61" * 300, 404),
+    ],
+)  # fmt: skip
+def test_a_path_that_names_no_file_is_answered_and_the_server_goes_on(shared, target, status):
+    # Escapes that are not UTF-8, a NUL byte, a name longer than the file system allows, a
+    # path longer than it allows: each gets its answer, and the next page is served.
+    assert raw_request(shared.port, target)[0] == status, target
+    assert raw_request(shared.port, "/")[0] == 200
+    assert "Traceback" not in "".join(shared.err)
+
+
+@pytest.mark.parametrize(
+    "request_line, status",
+    [
+        (b"GARBAGE", 400), (b"GET", 400), (b"\x00\xff", 400), (b"GET / HTTP/1.1 extra", 400),
+        (b"GET / FTP/1.0", 400), (b"GET /" + b"a" * 70_000 + b" HTTP/1.1", 414),
+    ],
+)  # fmt: skip
+def test_a_malformed_request_line_gets_a_status_line(shared, request_line, status):
+    answer = send_raw(shared.port, request_line + b"\r\nHost: 127.0.0.1\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.0 %d " % status), answer[:80]
+    assert raw_request(shared.port, "/")[0] == 200
+    assert "Traceback" not in "".join(shared.err)
+
+
 def test_a_symlink_leading_outside_is_refused(shared):
     pages = shared.root / ".cache/preview"
     (pages / "leak.txt").symlink_to(shared.root.parent / "secret.txt")

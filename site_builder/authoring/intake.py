@@ -25,6 +25,7 @@ _ABBREVIATIONS = frozenset({
     "cie", "etc", "env", "vs", "mr", "mrs", "ms", "no", "nº", "p", "ex",
 })  # fmt: skip
 _SENTENCE_END = re.compile(r"[.!?…]+(?=[\s»”\"')\]]*(?:\s|$))")
+_WORD_BREAK = re.compile(r"[\s(«\"“]")
 # Characters that start a Markdown block when they open a line.
 _BLOCK_MARK = re.compile(r"^(#|>|[-*+](?=\s)|`{3}|~{3}|\|)")
 _ORDERED_MARK = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
@@ -93,17 +94,23 @@ def _real_day(year: int, month: int, day: int) -> bool:
 def first_sentence(text: str) -> str:
     """The first sentence of `text`: up to the first `.`, `!`, `?` or `…` that ends a sentence
     (not an abbreviation such as `M.` or `Inc.`, an initial, or a decimal point)."""
+    # The word before each candidate end starts after the last break before it: the breaks are
+    # read once, beside the ends, so a text of abbreviations costs one pass.
+    breaks = _WORD_BREAK.finditer(text)
+    word_start = 0
+    next_break = next(breaks, None)
     for match in _SENTENCE_END.finditer(text):
-        before = text[: match.start()]
-        word = re.split(r"[\s(«\"“]", before)[-1]
+        while next_break is not None and next_break.end() <= match.start():
+            word_start = next_break.end()
+            next_break = next(breaks, None)
+        word = text[word_start : match.start()]
         if match.group().startswith(".") and len(match.group()) == 1:
             bare = word.rstrip(".").lower()
             if bare in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
             if "." in word and all(len(p) <= 1 for p in word.split(".")):
                 continue  # U.S. or É.-U.
-        sentence = text[: match.end()].strip()
-        return sentence
+        return text[: match.end()].strip()
     return text.strip()
 
 
@@ -141,7 +148,7 @@ def find_companies(text: str, registry: CompanyRegistry) -> tuple[str, ...]:
     Names and aliases are matched as whole words, longest first, so `Hewlett Packard
     Enterprise` is not also read as a mention of a shorter name inside it.
     """
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 for each character already read as a name
     found: list[tuple[int, str]] = []
     spellings = sorted(registry.names().items(), key=lambda kv: (-len(kv[0]), kv[0]))
     for spelling, canonical in spellings:
@@ -149,9 +156,9 @@ def find_companies(text: str, registry: CompanyRegistry) -> tuple[str, ...]:
             continue
         for match in _pattern(spelling).finditer(text):
             start, end = match.span()
-            if any(start < e and s < end for s, e in taken):
+            if taken.find(1, start, end) >= 0:
                 continue
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
             found.append((start, canonical))
     ordered = [name for _, name in sorted(found)]
     return tuple(dict.fromkeys(ordered))

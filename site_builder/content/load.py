@@ -18,11 +18,13 @@ from pathlib import Path
 
 from site_builder.archive.slugs import is_valid_slug, slugify
 from site_builder.config import SiteConfig, is_http_url
+from site_builder.content.body_limits import body_limits
 from site_builder.content.characters import cut, excerpt, first_forbidden
 from site_builder.content.dates import DateError, parse_date
 from site_builder.content.frontmatter import FrontMatterError, read_yaml, split_front_matter
 from site_builder.content.inputs import content_stats
 from site_builder.content.markup import (
+    BodyTooDeep,
     RenderedBody,
     first_paragraph,
     markdown_links,
@@ -47,7 +49,7 @@ KNOWN_FIELDS = (
 )  # fmt: skip
 REQUIRED_FIELDS = ("title", "date", "source", "companies")
 # Bump when parsing would give a different result for the same bytes and settings.
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -189,6 +191,8 @@ def parse_file(relpath: str, raw: bytes, config: SiteConfig) -> ParsedFile:
     if "summary" in data:
         summary = _text(data.get("summary"), "summary", problem)
 
+    for limit in body_limits(fm.body):
+        problems.append(Problem(relpath, fm.body_line + limit.line - 1, "body", limit.message))
     if problems or title is None or date is None or source is None or not companies:
         return ParsedFile(None, None, tuple(problems))
     if slug is None:
@@ -197,7 +201,10 @@ def parse_file(relpath: str, raw: bytes, config: SiteConfig) -> ParsedFile:
             problem("title", "the title gives an empty slug: add a 'slug' field")
             return ParsedFile(None, None, tuple(problems))
 
-    body = render_markdown(fm.body, allow_raw_html=config.allow_raw_html)
+    try:
+        body = render_markdown(fm.body, allow_raw_html=config.allow_raw_html)
+    except BodyTooDeep as exc:
+        return fail(fm.body_line, "body", str(exc))
     if summary is None:
         summary = shorten(first_paragraph(body.text))
     article = Article(

@@ -17,6 +17,10 @@ class RenderedBody:
     text: str
 
 
+class BodyTooDeep(ValueError):
+    """A body nested deeper than the Markdown parser can follow."""
+
+
 @lru_cache(maxsize=1)
 def _markdown():
     # One instance per process, reset between documents: building one costs more than a page.
@@ -119,7 +123,11 @@ def render_markdown(source: str, allow_raw_html: bool = False) -> RenderedBody:
     present = frozenset(c for c in _SIGNIFICANT if c in source)
     md.treeprocessors["inline"].inlinePatterns = _needed("inline", present)
     md.parser.blockprocessors = _needed("block", present)
-    body_html = md.convert(source)
+    try:
+        body_html = md.convert(source)
+    except RecursionError:
+        raise BodyTooDeep("the body is nested too deep to be read: flatten its lists, quotes, "
+                          "HTML elements or emphasis") from None  # fmt: skip
     if not allow_raw_html:
         import nh3
 

@@ -25,6 +25,7 @@ import re
 import secrets
 import shutil
 import socket
+import stat
 import sys
 import threading
 from dataclasses import dataclass
@@ -194,6 +195,13 @@ class PreviewServer(ThreadingHTTPServer):
     def port(self) -> int:
         return self.server_address[1]
 
+    def handle_error(self, request, client_address) -> None:
+        """One line on the terminal instead of a traceback; a client that went away, nothing."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        print(f"serve: a request from {client_address[0]} failed: {error!r}", file=sys.stderr)
+
     @property
     def url(self) -> str:
         """The address to open on this machine (a wildcard host is reached on loopback)."""
@@ -208,13 +216,34 @@ class PreviewServer(ThreadingHTTPServer):
         return not is_loopback(self.host)
 
 
-_UNSAFE_RAW = re.compile(r"\\|%5c|%00", re.IGNORECASE)
+_UNSAFE_RAW = re.compile(r"\\|%5c", re.IGNORECASE)
+
+
+class _Refused(Exception):
+    """A request target that names no file of the preview: the status and why."""
+
+    def __init__(self, status: HTTPStatus, reason: str):
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def _kind_of(path: Path) -> str | None:
+    """ "file", "folder", or None for a path that names neither (absent, or a name the file
+    system refuses, such as one longer than it allows)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else None
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "site-builder-preview"
     protocol_version = "HTTP/1.0"
+    # A malformed request line is answered with a status line too (HTTP/0.9 has none).
+    default_request_version = "HTTP/1.0"
 
     def log_message(self, format, *args):
         pass  # the terminal shows builds, not every request
@@ -239,14 +268,16 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._events()
         if raw_path == CLIENT_PATH:
             return self._send(HTTPStatus.OK, CLIENT_JS, "text/javascript", head)
-        file = self._file_for(raw_path)
-        if file is None:
-            return self._plain(HTTPStatus.FORBIDDEN, "outside the site", head)
+        try:
+            file = self._file_for(raw_path)
+        except _Refused as refused:
+            return self._plain(refused.status, refused.reason, head)
         state = self.server.build.state
         if not state.built:
             page = _waiting_page(state)
             return self._send(HTTPStatus.SERVICE_UNAVAILABLE, page, "text/html", head)
-        if file.is_dir():
+        kind = _kind_of(file)
+        if kind == "folder":
             if not raw_path.endswith("/"):
                 location = raw_path + "/" + (f"?{query}" if query else "")
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -255,7 +286,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self.end_headers()
                 return None
             file = file / "index.html"
-        if file.is_file():
+            kind = _kind_of(file)
+        if kind == "file":
             return self._send_file(HTTPStatus.OK, file, head)
         not_found = self._pages() / "404.html"
         if not_found.is_file():
@@ -265,25 +297,31 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _pages(self) -> Path:
         return self.server.build.pages
 
-    def _file_for(self, raw_path: str) -> Path | None:
-        """The file a URL path names inside the preview folder, or None when it would leave
-        the folder (by `..`, an encoded separator, a NUL byte or a symlink)."""
+    def _file_for(self, raw_path: str) -> Path:
+        """The file a URL path names inside the preview folder. Raises `_Refused` when it would
+        leave the folder (by `..`, an encoded separator or a symlink), or when it cannot name a
+        file (a NUL byte, an escape that is not UTF-8)."""
+        if "%00" in raw_path or "\x00" in raw_path:
+            raise _Refused(HTTPStatus.BAD_REQUEST, "a NUL byte in the path")
         if _UNSAFE_RAW.search(raw_path):
-            return None
-        decoded = unquote(raw_path, errors="strict") if "%" in raw_path else raw_path
+            raise _Refused(HTTPStatus.FORBIDDEN, "outside the site")
+        try:
+            decoded = unquote(raw_path, errors="strict") if "%" in raw_path else raw_path
+        except UnicodeDecodeError:
+            raise _Refused(HTTPStatus.BAD_REQUEST, "the path is not UTF-8") from None
         if "\\" in decoded or "\x00" in decoded:
-            return None
+            raise _Refused(HTTPStatus.FORBIDDEN, "outside the site")
         segments = decoded.split("/")
         if any(segment in {".", ".."} for segment in segments):
-            return None
+            raise _Refused(HTTPStatus.FORBIDDEN, "outside the site")
         base = self._pages().resolve()
         candidate = base.joinpath(*[s for s in segments if s])
         try:
             resolved = candidate.resolve()
         except (OSError, RuntimeError):
-            return None
+            raise _Refused(HTTPStatus.NOT_FOUND, "not found") from None
         if resolved != base and not resolved.is_relative_to(base):
-            return None
+            raise _Refused(HTTPStatus.FORBIDDEN, "outside the site")
         return candidate
 
     def _send_file(self, status: HTTPStatus, file: Path, head: bool) -> None:

@@ -77,7 +77,7 @@ def check_links(subject: Subject) -> list[Problem]:
             return f"links to {href}, a draft that a publishing build leaves out", ERROR
         if fragment and linked is not None:
             ids = facts[linked.path].ids if linked.path in facts else frozenset()
-            if fragment not in ids | _PAGE_IDS:
+            if fragment not in ids and fragment not in _PAGE_IDS:
                 known_ids = ", ".join(f"#{i}" for i in sorted(ids)) or "none"
                 return (f"links to {href}, but {linked.path} has no heading with the id "
                         f"#{fragment} (its ids: {known_ids})", ERROR)  # fmt: skip

@@ -13,8 +13,9 @@ pattern), lowercase each token, then give it to the analysis of a *group*:
 - `plain`: folding only (other languages, company and source names).
 
 Tokens shorter than two characters (except a single digit: `1 milliard`) and, for `fr` and
-`en`, the language's stop words are dropped (positions are renumbered, as whoosh's StopFilter does). The stop lists and the folding
-table are exported into the browser index's metadata, so there is one source for both.
+`en`, the language's stop words are dropped (positions are renumbered, as whoosh's StopFilter
+does). The stop lists and the folding table are exported into the browser index's metadata,
+so there is one source for both.
 
 The functions here are the fast path used to index tens of thousands of articles;
 `whoosh_analyzer(group)` builds the equivalent whoosh analyzer chain, and a test checks that

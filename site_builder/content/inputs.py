@@ -10,9 +10,19 @@ from pathlib import Path
 CONTENT_DIR = "content"
 
 
-def content_stats(root: Path) -> dict[str, tuple[int, int]]:
-    """Every Markdown file under `root/content` → (size, mtime in ns)."""
-    found: dict[str, tuple[int, int]] = {}
+# Two saves this close in time may leave a file with the same stats: a file changed this
+# close to a build's start is read again by the next build (the widest common timestamp
+# granularity, FAT's, is two seconds).
+TIMESTAMP_GRANULARITY_NS = 2_000_000_000
+
+Stats = tuple[int, int, int, int]
+
+
+def content_stats(root: Path) -> dict[str, Stats]:
+    """Every Markdown file under `root/content` → (size, mtime, ctime in ns, inode). The
+    ctime, which no tool can set back, changes with every write, so an edit that keeps the
+    size and the mtime (`cp -p`, `touch -r`, an archive extracted) still shows."""
+    found: dict[str, Stats] = {}
     stack = [(root / CONTENT_DIR, CONTENT_DIR)]
     while stack:
         folder, rel = stack.pop()
@@ -27,7 +37,8 @@ def content_stats(root: Path) -> dict[str, tuple[int, int]]:
                 stack.append((Path(entry.path), f"{rel}/{entry.name}"))
             elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=True):
                 st = entry.stat()
-                found[f"{rel}/{entry.name}"] = (st.st_size, st.st_mtime_ns)
+                found[f"{rel}/{entry.name}"] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                                                st.st_ino)  # fmt: skip
     return found
 
 
@@ -46,3 +57,9 @@ def template_folders(root: Path) -> tuple[Path, ...]:
     if own.is_dir() and own.resolve() != default.resolve():
         return (own, default)
     return (default,)
+
+
+def changed_since(stats: Stats, moment_ns: int) -> bool:
+    """Whether a file with `stats` may have changed at `moment_ns` or after, within the
+    timestamp granularity: its stats then need not tell a later edit."""
+    return max(stats[1], stats[2]) >= moment_ns - TIMESTAMP_GRANULARITY_NS

@@ -30,6 +30,7 @@ from site_builder.output.cache import (
 )
 from site_builder.output.fingerprint import digest
 from site_builder.output.kept_warnings import last_warnings, remember_warnings, stale_key_warning
+from site_builder.output.stages import reached
 from site_builder.output.staging import check_output_location
 from site_builder.output.transaction import OutputTransaction, WriteReport, commit_interrupted
 from site_builder.problems import ContentErrors, Problem, problem_order
@@ -141,6 +142,7 @@ def plan_site(
     config: SiteConfig = load_config(root, base_url)
     # Drafts are read even when they are left out: the rules recognise a link to one.
     loaded = load_site(root, config, drafts=True, cache=cache, progress=progress, stats=stats)
+    reached("parsing")
     left_out: tuple[Article, ...] = ()
     if not drafts:
         left_out = tuple(a for a in loaded.articles if a.draft)
@@ -407,6 +409,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         ]
         for files in others:
             fingerprints.update(produce_files(files, transaction, known))
+        reached("rendering")
         if cache is not None:  # while the search worker finishes:
             cache.save_inputs()
             transaction.survey()

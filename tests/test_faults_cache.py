@@ -5,14 +5,19 @@ inputs, its output or outside the site."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from site_builder.build import build_site
 from site_builder.cli import main
+from site_builder.output.stages import STAGES
 from support.sites import article, build, snapshot, write_site
 
 ARTICLES = 8
@@ -123,3 +128,234 @@ def test_a_damaged_cache_file_is_rebuilt_with_one_warning(built, capsys, damage,
         if code != 0 or "results for" not in out:
             failures.append(f"{name}: search after the rebuild: exit {code} {err}")
     assert not failures, "\n".join(failures)
+
+
+def test_search_on_a_damaged_index_says_to_build_again(built, capsys):
+    root, pristine = built
+    shutil.rmtree(root)
+    shutil.copytree(pristine, root, symlinks=True)
+    for segment in (root / ".cache/search/whoosh").glob("*.seg"):
+        random_bytes(segment)
+    code = main(["search", "Texte", "--root", str(root)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" not in err
+    assert "damaged" in err and "run `site-builder build" in err
+    assert build(root) == 0
+    assert main(["search", "Texte", "--root", str(root)]) == 0
+    assert f"{ARTICLES} results for 'Texte'" in capsys.readouterr().out
+
+
+def test_a_lock_file_that_is_a_folder_is_replaced(tmp_path, capsys):
+    root = small_site(tmp_path / "site")
+    (root / ".cache/lock").mkdir(parents=True)
+    assert build(root) == 0
+    assert (root / ".cache/lock").is_file()
+    assert snapshot(root / "output") == clean_build(root)
+
+
+# -- where the cache may be -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cache_dir", "words"),
+    [
+        (".", "is the site root"),
+        ("..", "is outside the site root"),
+        ("/tmp/elsewhere-cache", "is outside the site root"),
+        ("content/../../x", "is outside the site root"),
+        ("content", "is inside content/, templates/ or static/"),
+        ("content/.cache", "is inside content/, templates/ or static/"),
+        ("templates/cache", "is inside content/, templates/ or static/"),
+        ("static", "is inside content/, templates/ or static/"),
+        ("output", "is inside the output folder"),
+        ("output/.cache", "is inside the output folder"),
+        ("x/../output/c", "is inside the output folder"),
+        ("link/cache", "is inside content/, templates/ or static/"),
+        ("notes.txt", "is a file, not a folder"),
+    ],
+)
+def test_a_cache_dir_outside_its_place_is_refused(tmp_path, capsys, cache_dir, words):
+    """The build (and check) refuse it at its line in site.yaml, and write nothing."""
+    root = small_site(tmp_path / "site")
+    (root / "link").symlink_to(root / "content")
+    (root / "notes.txt").write_text("mes notes\n")
+    settings = root / "site.yaml"
+    settings.write_text(settings.read_text() + f"cache_dir: '{cache_dir}'\n")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    assert build(root) == 1
+    err = capsys.readouterr().err
+    assert f"site.yaml:3: [cache_dir] '{cache_dir}' {words}" in err, err
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+    assert not Path("/tmp/elsewhere-cache").exists()
+    assert main(["check", "--root", str(root)]) == 1
+    assert f"site.yaml:3: [cache_dir] '{cache_dir}' {words}" in capsys.readouterr().out
+
+
+def test_a_cache_dir_inside_the_site_is_used(tmp_path, capsys):
+    root = small_site(tmp_path / "site")
+    settings = root / "site.yaml"
+    settings.write_text(settings.read_text() + "cache_dir: build/cache\n")
+    assert build(root) == 0
+    assert (root / "build/cache/state.pickle").is_file()
+    assert not (root / ".cache").exists()
+
+
+def test_a_build_into_an_output_folder_holding_the_cache_is_refused(tmp_path, capsys):
+    root = small_site(tmp_path / "site")
+    settings = root / "site.yaml"
+    settings.write_text(settings.read_text() + "cache_dir: public/cache\n")
+    assert build(root, "--output", str(root / "public")) == 1
+    assert "site.yaml:3: [cache_dir] 'public/cache' is inside the output folder" in (
+        capsys.readouterr().err
+    )
+    assert not (root / "public").exists()
+
+
+# -- an edit the stats do not show ----------------------------------------------------------------
+
+LONG_AGO = 1_600_000_000_000_000_000  # September 2020, in nanoseconds
+
+
+def settle(root: Path) -> None:
+    """Every content file saved long ago, as in an archive of old articles."""
+    for path in (root / "content").rglob("*.md"):
+        os.utime(path, ns=(LONG_AGO, LONG_AGO))
+
+
+def same_size_edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert len(old.encode()) == len(new.encode()) and old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def page_of(root: Path, n: int) -> str:
+    return (root / f"output/2020/{n + 1:02d}/article-{n}/index.html").read_text("utf-8")
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_rebuilt(tmp_path, capsys):
+    """`touch -r`: the author puts the old date back on a corrected file."""
+    root = small_site(tmp_path / "site")
+    settle(root)
+    assert build(root) == 0
+    path = root / "content/2020/04/article-3.md"
+    same_size_edit(path, "Texte numéro 3.", "Texte numéro Z.")
+    os.utime(path, ns=(LONG_AGO, LONG_AGO))
+    assert build(root) == 0
+    assert "Texte numéro Z." in page_of(root, 3)
+    assert snapshot(root / "output") == clean_build(root)
+
+
+def test_a_file_copied_over_with_its_times_is_rebuilt(tmp_path, capsys):
+    """`cp -p` (or `rsync -t`, an archive extracted) of another version of the same size."""
+    root = small_site(tmp_path / "site")
+    settle(root)
+    assert build(root) == 0
+    path = root / "content/2020/04/article-3.md"
+    other = tmp_path / "article-3.md"
+    other.write_text(path.read_text("utf-8").replace("Texte numéro 3.", "Texte numéro R."))
+    os.utime(other, ns=(LONG_AGO, LONG_AGO))
+    shutil.copy2(other, path)
+    assert path.stat().st_mtime_ns == LONG_AGO
+    assert build(root) == 0
+    assert "Texte numéro R." in page_of(root, 3)
+    assert snapshot(root / "output") == clean_build(root)
+
+
+def test_two_saves_of_one_size_in_one_timestamp_tick_are_both_built(tmp_path, capsys):
+    """A file saved, built at once, then saved again with the same size and mtime (a coarse
+    clock): the second version is built."""
+    root = small_site(tmp_path / "site")
+    assert build(root) == 0
+    path = root / "content/2020/04/article-3.md"
+    same_size_edit(path, "Texte numéro 3.", "Texte numéro A.")
+    stamp = path.stat().st_mtime_ns
+    assert build(root) == 0
+    assert "Texte numéro A." in page_of(root, 3)
+    same_size_edit(path, "Texte numéro A.", "Texte numéro B.")
+    os.utime(path, ns=(stamp, stamp))
+    assert build(root) == 0
+    assert "Texte numéro B." in page_of(root, 3)
+    assert snapshot(root / "output") == clean_build(root)
+
+
+def test_a_settled_site_is_not_read_again(tmp_path, capsys):
+    """What the stats do show still spares reading: a build that finds nothing changed
+    writes nothing and reads no content file again."""
+    root = small_site(tmp_path / "site")
+    settle(root)
+    assert build(root) == 0
+    assert build(root) == 0
+    capsys.readouterr()
+    (root / "content/2020/04/article-3.md").chmod(0)  # unreadable: reading it would fail
+    try:
+        assert build(root) == 0
+        assert "0 written, 0 removed" in capsys.readouterr().out
+    finally:
+        (root / "content/2020/04/article-3.md").chmod(0o644)
+
+
+# -- two builds at once ---------------------------------------------------------------------------
+
+
+def start_build(root: Path, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "build", "--root", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **env},
+    )
+
+
+def test_a_second_build_waits_for_the_first_and_says_so(tmp_path):
+    root = small_site(tmp_path / "site")
+    (root / ".cache").mkdir()
+    with open(root / ".cache/lock", "a+") as lock:  # a build of this site under way
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.write(f"{os.getpid()}\n")
+        lock.flush()
+        second = start_build(root)
+        line = second.stderr.readline()
+        assert line == f"waiting for another build of this site to finish (pid {os.getpid()})…\n"
+        assert second.poll() is None and not (root / "output").exists()
+    _, err = second.communicate(timeout=120)
+    assert second.returncode == 0, err
+    assert snapshot(root / "output") == clean_build(root)
+
+
+def test_two_builds_started_at_once_both_end_with_the_clean_site(tmp_path):
+    root = small_site(tmp_path / "site")
+    assert build(root) == 0
+    edit(root)
+    builds = [start_build(root), start_build(root)]
+    results = [b.communicate(timeout=300) for b in builds]
+    assert [b.returncode for b in builds] == [0, 0], results
+    assert all("Traceback" not in err for _, err in results)
+    assert snapshot(root / "output") == clean_build(root)
+    assert build(root) == 0
+
+
+# -- a build killed -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_a_build_killed_at_any_stage_is_followed_by_a_clean_one(tmp_path, capsys, stage):
+    """A build killed (SIGKILL, nothing cleaned up) while it parses, renders, writes or
+    indexes: the next build succeeds and gives what a clean build gives, and search works."""
+    root = small_site(tmp_path / "site")
+    assert build(root) == 0
+    edit(root, 3, "Une phrase ajoutée.")
+    (root / "content/2020/09/nouveau.md").parent.mkdir(parents=True, exist_ok=True)
+    (root / "content/2020/09/nouveau.md").write_text(article(title="Nouveau", date="2020-09-09"))
+    killed = start_build(root, SITE_BUILDER_TEST_STOP_AT=stage)
+    killed.communicate(timeout=300)
+    assert killed.returncode == -signal.SIGKILL
+    capsys.readouterr()
+    assert build(root) == 0
+    assert len(warnings_of(capsys.readouterr().err)) <= 1
+    assert snapshot(root / "output") == clean_build(root)
+    assert main(["search", "ajoutée", "--root", str(root)]) == 0
+    assert "1 result for 'ajoutée'" in capsys.readouterr().out
+    assert build(root) == 0
+    assert "0 written, 0 removed" in capsys.readouterr().out

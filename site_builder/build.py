@@ -273,10 +273,16 @@ def build_site(
         except Exception as exc:
             if cache is None or not _cache_may_be_at_fault(exc):
                 raise
-            # Whatever in the cache made the build fail goes, with the rest of it.
-            cache.damaged.append(f"{type(exc).__name__}: {exc}")
-            cache.discard(keep=output)
-            summary = _build(root, output, base_url, drafts, progress, cache, config, started)
+            # The build again from an empty cache: if it succeeds, what the cache held was
+            # damaged, and goes; if not, the cache was not at fault, and is kept.
+            cache.set_aside(keep=output)
+            try:
+                summary = _build(root, output, base_url, drafts, progress, cache, config,
+                                 started)  # fmt: skip
+            except BaseException:
+                cache.put_back()
+                raise
+            cache.damaged.append(_damaged_file(cache, exc) or f"{type(exc).__name__}: {exc}")
         if cache is not None and cache.damaged:
             summary = replace(summary, warnings=(_damage_warning(config, cache), *summary.warnings))
         return summary
@@ -301,13 +307,34 @@ def _cache_may_be_at_fault(exc: Exception) -> bool:
     return not isinstance(exc, ContentErrors | OutputError | KeyMissesInput)
 
 
+def _damaged_file(cache: BuildCache, exc: Exception) -> str | None:
+    """The cache's file an error names, if it names one (relative to the cache's folder)."""
+    from site_builder.search.folders import WHOOSH_DIR
+
+    tb = exc.__traceback__
+    while tb is not None:  # an error of whoosh's, reading its index
+        if f"{os.sep}whoosh{os.sep}" in tb.tb_frame.f_code.co_filename:
+            return f"search/{WHOOSH_DIR}"
+        tb = tb.tb_next
+    name = getattr(exc, "filename", None)
+    if not isinstance(name, str):
+        return None
+    path = Path(name).absolute()
+    folder = cache.directory.absolute()
+    return path.relative_to(folder).as_posix() if folder in path.parents else None
+
+
 def _damage_warning(config: SiteConfig, cache: BuildCache) -> Problem:
-    """One line, whatever was found damaged."""
-    what = "; ".join(dict.fromkeys(cache.damaged))
-    if len(what) > 200:
-        what = what[:200] + "…"
-    return Problem(config.cache_dir, None, None, f"damaged ({what}), rebuilt from scratch",
-                   "warning")  # fmt: skip
+    """One line, whatever was found damaged: `.cache/state.pickle: damaged, rebuilt from
+    scratch`, or what went wrong when the error names no file of the cache."""
+    found = list(dict.fromkeys(cache.damaged))  # files of the cache, or errors
+    place = config.cache_dir.rstrip("/")
+    if len(found) == 1 and " " not in found[0]:
+        return Problem(f"{place}/{found[0]}", None, None, "damaged, rebuilt from scratch",
+                       "warning")  # fmt: skip
+    what = "; ".join(found)
+    what = what if len(what) <= 200 else what[:200] + "…"
+    return Problem(place, None, None, f"damaged ({what}), rebuilt from scratch", "warning")
 
 
 def _build(root, output, base_url, drafts, progress, cache, config, started) -> BuildSummary:

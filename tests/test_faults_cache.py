@@ -359,3 +359,31 @@ def test_a_build_killed_at_any_stage_is_followed_by_a_clean_one(tmp_path, capsys
     assert "1 result for 'ajoutée'" in capsys.readouterr().out
     assert build(root) == 0
     assert "0 written, 0 removed" in capsys.readouterr().out
+
+
+def test_a_failure_the_cache_did_not_cause_keeps_the_cache(tmp_path, capsys, monkeypatch):
+    """A build that fails from an empty cache too (a bug, not a damaged file) leaves the
+    cache as it was: the next build, once it is fixed, is not a cold one."""
+    from site_builder.render.renderer import Renderer
+
+    root = small_site(tmp_path / "site")
+    assert build(root) == 0
+    edit(root)
+    kept = snapshot(root / ".cache")
+
+    def broken(self, page, body):
+        raise RuntimeError("a bug in rendering")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Renderer, "render", broken)
+        with pytest.raises(RuntimeError, match="a bug in rendering"):
+            build_site(root)
+    after = snapshot(root / ".cache")
+    assert after.keys() == kept.keys()
+    for name in ("state.pickle", "sources.pickle", "search/postings.sqlite"):
+        assert after[name] == kept[name], name
+    capsys.readouterr()
+    assert build(root) == 0
+    out, err = capsys.readouterr()
+    assert not warnings_of(err)
+    assert "1 article" not in out and snapshot(root / "output") == clean_build(root)

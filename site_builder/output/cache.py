@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from site_builder import __version__
 from site_builder.content.markup import RenderedBody
-from site_builder.output.cache_folder import clear_folder, release_lock, take_lock
+from site_builder.output.cache_folder import drop, put_back, release_lock, set_aside, take_lock
 
 FORMAT = 7
 SOURCE_GROUPS = 64  # see `BuildCache.sources`
@@ -207,6 +207,7 @@ class BuildCache:
         self.damaged: list[str] = []
         directory.mkdir(parents=True, exist_ok=True)
         self._lock = take_lock(directory, on_wait)
+        self._aside: Path | None = None
         self._start()
 
     def _start(self) -> None:
@@ -216,13 +217,19 @@ class BuildCache:
         self._related: tuple[bytes, dict] | None = None  # to save
         self._bodies: sqlite3.Connection | None = None
 
-    def discard(self, keep: Path | None = None) -> None:
-        """Empty the cache (but `keep`, see `cache_folder.clear_folder`), still locked: the
-        build starts again from nothing."""
-        if self._bodies is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._bodies.close()
-        clear_folder(self.directory, keep)
+    def set_aside(self, keep: Path | None = None) -> None:
+        """Go on with an empty cache (still locked), what it held set aside (but `keep`, see
+        `cache_folder.set_aside`) until `put_back` or `close`, which drops it."""
+        self._close_bodies()
+        self._aside = set_aside(self.directory, keep)
+        self._start()
+
+    def put_back(self) -> None:
+        """Put back what `set_aside` set aside, in place of what was made since."""
+        self._close_bodies()
+        if self._aside is not None:
+            put_back(self.directory, self._aside)
+            self._aside = None
         self._start()
 
     @property
@@ -331,7 +338,7 @@ class BuildCache:
 
     def bodies(self) -> sqlite3.Connection:
         if self._bodies is None:
-            self._bodies = open_bodies(self.bodies_path)
+            self._bodies = open_bodies(self.bodies_path, self.damaged)
         return self._bodies
 
     def close(self) -> None:
@@ -339,7 +346,15 @@ class BuildCache:
             self._bodies.commit()
             self._bodies.close()
             self._bodies = None
+        if self._aside is not None:
+            drop(self._aside)
         release_lock(self._lock)
+
+    def _close_bodies(self) -> None:
+        if self._bodies is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._bodies.close()
+            self._bodies = None
 
 
 def _group_of(path: str) -> int:
@@ -381,18 +396,34 @@ def open_database(path: Path, **options) -> sqlite3.Connection:
     stores blobs (bodies, documents, postings) larger than SQLite's default 4 KB pages,
     which cut them into chains of overflow pages; with larger pages a cold build reads and
     writes far fewer pages."""
-    db = sqlite3.connect(path, **options)
-    try:
-        db.execute("PRAGMA page_size=32768")  # only before the database has any table
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-    except BaseException:
-        db.close()
-        raise
+    with names_file(path):
+        db = sqlite3.connect(path, **options)
+        try:
+            db.execute("PRAGMA page_size=32768")  # only before the database has any table
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a database at all?
+        except BaseException:
+            db.close()
+            raise
     return db
 
 
-def open_bodies(path: Path) -> sqlite3.Connection:
+@contextlib.contextmanager
+def names_file(path: Path):
+    """A database error raised within names the database (`filename`, as an OSError does):
+    the build's warning then says which file of the cache was damaged."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        if getattr(exc, "filename", None) is None:
+            exc.filename = str(path)
+        raise
+
+
+def open_bodies(path: Path, damaged: list[str] | None = None) -> sqlite3.Connection:
+    """The database of rendered bodies; one that is not a database (its name is then added
+    to `damaged`) is made again, empty."""
     db = None
     try:
         db = open_database(path, isolation_level=None, check_same_thread=False)
@@ -400,7 +431,10 @@ def open_bodies(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError:  # not a database: the cache is safe to delete
         if db is not None:
             db.close()
-        path.unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if damaged is not None:
+            damaged.append(path.name)
         return open_bodies(path)
     return db
 

@@ -1,5 +1,5 @@
 """The build cache's folder itself: the lock that keeps two builds of a site apart, and
-clearing the folder when what it holds turns out damaged.
+setting what it holds aside when a build with it fails (see `build.build_site`).
 """
 
 from __future__ import annotations
@@ -56,18 +56,42 @@ def release_lock(lock: IO) -> None:
         lock.close()
 
 
-def clear_folder(directory: Path, keep: Path | None = None) -> None:
-    """Remove everything in `directory` but its lock and `keep` (a build's output folder,
-    such as the preview's, or a folder holding it)."""
+ASIDE = ".set-aside"
+
+
+def set_aside(directory: Path, keep: Path | None = None) -> Path:
+    """Move everything in `directory` but its lock and `keep` (a build's output folder, such
+    as the preview's, or a folder holding it) into a folder of its own, which it returns: the
+    build starts from an empty cache, and `put_back` or `drop` end the matter."""
+    aside = directory / ASIDE
+    drop(aside)
+    aside.mkdir()
     keep = keep.resolve() if keep is not None else None
     for entry in list(os.scandir(directory)):
         path = Path(entry.path)
-        if entry.name == LOCK_FILE:
+        if entry.name in (LOCK_FILE, ASIDE):
             continue
         if keep is not None and (path.resolve() == keep or path.resolve() in keep.parents):
             continue
-        if entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+        os.replace(path, aside / entry.name)
+    return aside
+
+
+def put_back(directory: Path, aside: Path) -> None:
+    """Undo `set_aside`: what the build made since goes, what was set aside comes back."""
+    for entry in list(os.scandir(aside)):
+        _remove(directory / entry.name)
+        os.replace(entry.path, directory / entry.name)
+    drop(aside)
+
+
+def drop(aside: Path) -> None:
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()

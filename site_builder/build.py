@@ -228,14 +228,28 @@ def _input_signature(
     files = [p for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()]
     templates = tuple(map(_stat_of, files))
     settings = digest(*stats, templates)
-    others = [s[1:] for s in (*stats[4:6], *templates) if s[1] is not None]
-    if any(changed_since(s, started) for s in (*content.values(), *others)):
-        # A file changed just now may change again and keep its stats: no later build may
-        # find its signatures equal to these and skip reading it. (The settings' digest only
-        # keys the frame, made of what was read.)
-        stats.append(os.urandom(16))
+    # A file changed just now may change again and keep its stats. The search index is kept
+    # only if the content files' bytes did not change either (see `_build`), and the
+    # settings and the registry count by their bytes; no later build may find the whole
+    # signature equal to this one and stop before reading anything. (The settings' digest
+    # only keys the frame, made of what was read.)
+    for path, stat in zip((root / "site.yaml", root / "content" / "companies.yaml"), stats[4:6],
+                          strict=True):  # fmt: skip
+        if stat[1] is not None and changed_since(stat[1:], started):
+            stats.append(_bytes_of(path))
     search = digest(*stats, sorted(content.items()))
-    return _Signatures(digest(search, *templates), search, content, settings)
+    everything = digest(search, *templates)
+    others = [s[1:] for s in templates if s[1] is not None]
+    if any(changed_since(s, started) for s in (*content.values(), *others)):
+        everything = os.urandom(16)
+    return _Signatures(everything, search, content, settings)
+
+
+def _bytes_of(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def _stat_of(path: Path) -> tuple:
@@ -388,8 +402,9 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         if helper is not None:  # before the search worker forks: it inherits the survey
             survey = helper.survey()
             transaction.take_survey(survey.touched, survey.folders)
-        if search_unchanged(root, config, output, previous, signatures.search,
-                            transaction.touched):  # fmt: skip
+        if not loaded.changed and search_unchanged(root, config, output, previous,
+                                                   signatures.search,
+                                                   transaction.touched):  # fmt: skip
             jobs.append(KeptSearch(transaction, previous.search_files))
         else:
             jobs.append(start_search(transaction, known, previous.search_files, root, config,

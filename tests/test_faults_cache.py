@@ -120,8 +120,14 @@ def test_a_damaged_cache_file_is_rebuilt_with_one_warning(built, capsys, damage,
         if snapshot(root / "output") != clean_build(root):
             failures.append(f"{name}: output differs from a clean build")
             continue
-        if build(root) != 0 or warnings_of(capsys.readouterr()[1]):
-            failures.append(f"{name}: the build after it failed or warned again")
+        # A file the build did not need (the body of an article whose pages were kept) is
+        # found damaged by the next build that needs it: one warning in all.
+        code, later = build(root), capsys.readouterr()[1]
+        if code != 0 or len(warnings_of(err + later)) > 1:
+            failures.append(f"{name}: the build after it failed or warned again\n{later}")
+            continue
+        if snapshot(root / "output") != clean_build(root):
+            failures.append(f"{name}: the build after it differs from a clean build")
             continue
         code = main(["search", "Texte", "--root", str(root)])
         out, err = capsys.readouterr()

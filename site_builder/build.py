@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -17,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from site_builder.cli_output import counted
-from site_builder.config import SiteConfig, load_config
-from site_builder.content.inputs import content_stats, template_folders
+from site_builder.config import SiteConfig, cache_dir_problems, load_config
+from site_builder.content.inputs import Stats, changed_since, content_stats, template_folders
 from site_builder.output.cache import (
     BuildCache,
     CacheState,
@@ -29,10 +30,12 @@ from site_builder.output.cache import (
 )
 from site_builder.output.fingerprint import digest
 from site_builder.output.kept_warnings import last_warnings, remember_warnings, stale_key_warning
+from site_builder.output.stages import reached
 from site_builder.output.staging import check_output_location
 from site_builder.output.transaction import OutputTransaction, WriteReport, commit_interrupted
 from site_builder.problems import ContentErrors, Problem, problem_order
 from site_builder.rules.judge import judge_site
+from site_builder.search.folders import cache_folder, search_cache_stats
 
 # The rest of the pipeline is imported where it is used: a build that finds nothing changed
 # returns before it needs any of it (importing it took a sixth of such a build).
@@ -118,7 +121,7 @@ def plan_site(
     drafts: bool = False,
     cache: BuildCache | None = None,
     progress: Progress = _no_progress,
-    stats: dict[str, tuple[int, int]] | None = None,
+    stats: dict[str, Stats] | None = None,
     on_archive: Callable[[Archive, LoadResult], None] | None = None,
     settings: bytes = b"",
     reuse: bytes | None = None,
@@ -139,6 +142,7 @@ def plan_site(
     config: SiteConfig = load_config(root, base_url)
     # Drafts are read even when they are left out: the rules recognise a link to one.
     loaded = load_site(root, config, drafts=True, cache=cache, progress=progress, stats=stats)
+    reached("parsing")
     left_out: tuple[Article, ...] = ()
     if not drafts:
         left_out = tuple(a for a in loaded.articles if a.draft)
@@ -204,7 +208,7 @@ class _Signatures:
 
     everything: bytes
     search: bytes  # what the search index is made from: everything but the templates
-    content: dict[str, tuple[int, int]]  # the content files' stats
+    content: dict[str, Stats]  # the content files' stats
     settings: bytes  # everything but the content files (settings, registry, templates)
 
 
@@ -214,22 +218,44 @@ def _input_signature(
     # By absolute paths: `--root .` and `--root /path/to/site` name the same inputs (else the
     # frame would change between the two, and every page be keyed again).
     root, folders = root.resolve(), tuple(f.resolve() for f in folders)
+    started = time.time_ns()
     content = content_stats(root)
     stats: list[object] = [code_digest(), config, drafts, tuple(map(str, folders))]
     for path in [root / "site.yaml", root / "content" / "companies.yaml"]:
         stats.append(_stat_of(path))
     stats.append(os.environ.get("SOURCE_DATE_EPOCH"))
-    search = digest(*stats, sorted(content.items()))
     # The site's templates and the defaults: an override may extend the default it replaces.
     files = [p for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()]
     templates = tuple(map(_stat_of, files))
-    return _Signatures(digest(search, *templates), search, content, digest(*stats, templates))
+    settings = digest(*stats, templates)
+    # A file changed just now may change again and keep its stats. The search index is kept
+    # only if the content files' bytes did not change either (see `_build`), and the
+    # settings and the registry count by their bytes; no later build may find the whole
+    # signature equal to this one and stop before reading anything. (The settings' digest
+    # only keys the frame, made of what was read.)
+    for path, stat in zip((root / "site.yaml", root / "content" / "companies.yaml"), stats[4:6],
+                          strict=True):  # fmt: skip
+        if stat[1] is not None and changed_since(stat[1:], started):
+            stats.append(_bytes_of(path))
+    search = digest(*stats, sorted(content.items()))
+    everything = digest(search, *templates)
+    others = [s[1:] for s in templates if s[1] is not None]
+    if any(changed_since(s, started) for s in (*content.values(), *others)):
+        everything = os.urandom(16)
+    return _Signatures(everything, search, content, settings)
+
+
+def _bytes_of(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def _stat_of(path: Path) -> tuple:
     try:
         st = path.stat()
-        return (str(path), st.st_size, st.st_mtime_ns)
+        return (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     except OSError:
         return (str(path), None)
 
@@ -250,14 +276,79 @@ def build_site(
     output = output if output is not None else root / "output"
     check_output_location(root, output)
     config = load_config(root, base_url)
-    cache = BuildCache(root / config.cache_dir) if use_cache else None
+    problems = cache_dir_problems(root, config.cache_dir, output)
+    if problems:
+        raise ContentErrors(problems)
+    cache = BuildCache(root / config.cache_dir, _say_waiting) if use_cache else None
     gc.freeze()  # the last build's state lives as long as this one: no collection scans it
     try:
-        return _build(root, output, base_url, drafts, progress, cache, config, started)
+        try:
+            summary = _build(root, output, base_url, drafts, progress, cache, config, started)
+        except Exception as exc:
+            if cache is None or not _cache_may_be_at_fault(exc):
+                raise
+            # The build again from an empty cache: if it succeeds, what the cache held was
+            # damaged, and goes; if not, the cache was not at fault, and is kept.
+            cache.set_aside(keep=output)
+            try:
+                summary = _build(root, output, base_url, drafts, progress, cache, config,
+                                 started)  # fmt: skip
+            except BaseException:
+                cache.put_back()
+                raise
+            cache.damaged.append(_damaged_file(cache, exc) or f"{type(exc).__name__}: {exc}")
+        if cache is not None and cache.damaged:
+            summary = replace(summary, warnings=(_damage_warning(config, cache), *summary.warnings))
+        return summary
     finally:
         gc.unfreeze()  # a preview server builds again and again in one process
         if cache is not None:
             cache.close()
+
+
+def _say_waiting(pid: int | None) -> None:
+    holder = f" (pid {pid})" if pid is not None else ""
+    print(f"waiting for another build of this site to finish{holder}…", file=sys.stderr,
+          flush=True)  # fmt: skip
+
+
+def _cache_may_be_at_fault(exc: Exception) -> bool:
+    """An error that is not about the site's content or its output folder: a build with a
+    damaged cache fails that way, and one from an empty cache may not."""
+    from site_builder.output.produce import KeyMissesInput
+    from site_builder.output.staging import OutputError
+
+    return not isinstance(exc, ContentErrors | OutputError | KeyMissesInput)
+
+
+def _damaged_file(cache: BuildCache, exc: Exception) -> str | None:
+    """The cache's file an error names, if it names one (relative to the cache's folder)."""
+    from site_builder.search.folders import WHOOSH_DIR
+
+    tb = exc.__traceback__
+    while tb is not None:  # an error of whoosh's, reading its index
+        if f"{os.sep}whoosh{os.sep}" in tb.tb_frame.f_code.co_filename:
+            return f"search/{WHOOSH_DIR}"
+        tb = tb.tb_next
+    name = getattr(exc, "filename", None)
+    if not isinstance(name, str):
+        return None
+    path = Path(name).absolute()
+    folder = cache.directory.absolute()
+    return path.relative_to(folder).as_posix() if folder in path.parents else None
+
+
+def _damage_warning(config: SiteConfig, cache: BuildCache) -> Problem:
+    """One line, whatever was found damaged: `.cache/state.pickle: damaged, rebuilt from
+    scratch`, or what went wrong when the error names no file of the cache."""
+    found = list(dict.fromkeys(cache.damaged))  # files of the cache, or errors
+    place = config.cache_dir.rstrip("/")
+    if len(found) == 1 and " " not in found[0]:
+        return Problem(f"{place}/{found[0]}", None, None, "damaged, rebuilt from scratch",
+                       "warning")  # fmt: skip
+    what = "; ".join(found)
+    what = what if len(what) <= 200 else what[:200] + "…"
+    return Problem(place, None, None, f"damaged ({what}), rebuilt from scratch", "warning")
 
 
 def _build(root, output, base_url, drafts, progress, cache, config, started) -> BuildSummary:
@@ -267,10 +358,12 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     target = str(output.resolve())
     state = cache.state if cache is not None else CacheState()
     previous = state.targets.get(target, TargetState())
+    search_folder = cache_folder(root, config.cache_dir)
     if (
         previous.signature == signature
         and all_unchanged(previous.outputs, output)
         and not commit_interrupted(output)
+        and previous.search_cache == search_cache_stats(search_folder)
     ):
         n = len(previous.outputs)
         report = WriteReport((), (), (), n)
@@ -296,9 +389,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     helper = None
     if cache is not None and wants_helper(len(content), previous):
         from site_builder.output.side_process import Helper
-        from site_builder.search.folders import cache_folder
 
-        search_folder = cache_folder(root, config.cache_dir)
         helper = Helper(output, previous.outputs, previous.folders, search_folder)
     transaction = (
         OutputTransaction(output, previous.folders, previous.outputs.keys())
@@ -311,8 +402,9 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         if helper is not None:  # before the search worker forks: it inherits the survey
             survey = helper.survey()
             transaction.take_survey(survey.touched, survey.folders)
-        if search_unchanged(root, config, output, previous, signatures.search,
-                            transaction.touched):  # fmt: skip
+        if not loaded.changed and search_unchanged(root, config, output, previous,
+                                                   signatures.search,
+                                                   transaction.touched):  # fmt: skip
             jobs.append(KeptSearch(transaction, previous.search_files))
         else:
             jobs.append(start_search(transaction, known, previous.search_files, root, config,
@@ -359,6 +451,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
         ]
         for files in others:
             fingerprints.update(produce_files(files, transaction, known))
+        reached("rendering")
         if cache is not None:  # while the search worker finishes:
             cache.save_inputs()
             transaction.survey()
@@ -376,7 +469,7 @@ def _build(root, output, base_url, drafts, progress, cache, config, started) -> 
     report = transaction.commit()
     if cache is not None:
         _remember(cache, output, target, signatures, fingerprints, known, report, archive,
-                  page_paths, produced, transaction.folders, search_files,
+                  page_paths, produced, transaction.folders, search_files, search_folder,
                   site.frame)  # fmt: skip
         remember_warnings(cache, target, warnings)
     if produced.stale is not None:  # about this build alone: not remembered
@@ -456,6 +549,7 @@ def _remember(
     produced,
     folders,
     search_files,
+    search_folder,
     frame,
 ):
     """Record what every output was made from and its stat, for the next build."""
@@ -474,6 +568,7 @@ def _remember(
     state = cache.state
     state.targets[target] = TargetState(
         signatures.everything, outputs, produced.full, folders, signatures.search, search_files,
-        frame, page_paths, {a.path: a.content_hash for a in archive.articles}, produced.reads,
+        search_cache_stats(search_folder), frame, page_paths,
+        {a.path: a.content_hash for a in archive.articles}, produced.reads,
     )  # fmt: skip
     cache.save(state)

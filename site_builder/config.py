@@ -85,9 +85,42 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
             problems.append(replace(checked, file="--base-url"))
         else:
             config = replace(config, base_url=checked[0])
+    if not problems:
+        problems += cache_dir_problems(root, config.cache_dir)
     if problems:
         raise ContentErrors(problems)
     return config
+
+
+def cache_dir_problems(root: Path, cache_dir: str, output: Path | None = None) -> list[Problem]:
+    """`cache_dir` must name a folder inside the site root, outside its inputs (`content/`,
+    `templates/`, `static/`) and its output (`output` or the given folder), once `..` and
+    symbolic links are resolved: the build writes and deletes files there."""
+    root = root.resolve()
+    folder = (root / cache_dir).resolve()
+
+    def within(place: Path) -> bool:
+        return folder == place or place in folder.parents
+
+    if root not in folder.parents:
+        where = "is the site root" if folder == root else "is outside the site root"
+        why = f"{cache_dir!r} {where}: choose a folder inside it, such as .cache"
+    elif within((root / "output" if output is None else output).resolve()):
+        why = f"{cache_dir!r} is inside the output folder: choose one outside it, such as .cache"
+    elif any(within((root / name).resolve()) for name in ("content", "templates", "static")):
+        why = (f"{cache_dir!r} is inside content/, templates/ or static/: choose a folder "
+               "outside them, such as .cache")  # fmt: skip
+    elif folder.exists() and not folder.is_dir():
+        why = f"{cache_dir!r} is a file, not a folder: remove it or choose another folder"
+    else:
+        return []
+    line = None
+    try:
+        lines = (root / CONFIG_FILE).read_text("utf-8", errors="replace").splitlines()
+        line = next((n for n, text in enumerate(lines, 1) if text.startswith("cache_dir:")), None)
+    except OSError:
+        pass
+    return [Problem(CONFIG_FILE, line, "cache_dir", why)]
 
 
 def _read_settings(root: Path) -> tuple[dict, dict[str, int]]:

@@ -178,7 +178,7 @@ def test_malformed_queries_get_a_clear_message(capsys, sample, query, words):
 def test_without_a_build_says_what_to_do(capsys, tmp_path):
     (tmp_path / "content").mkdir()  # a site, never built
     code, _, err = search(capsys, tmp_path, "licenciement")
-    assert code == 2 and "site-builder build" in err
+    assert code == 1 and "site-builder build" in err
 
 
 @pytest.mark.parametrize("keep_changes", [2000, 0], ids=["small update", "large update"])

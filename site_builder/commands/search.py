@@ -55,13 +55,6 @@ def run(args: argparse.Namespace) -> int:
     folder = cache_folder(root, config.cache_dir)
     try:
         answer = search(folder, args.query, limit=args.limit, sort=args.sort)
-    except FileNotFoundError:
-        print(
-            f"error: no up-to-date search index in {folder}: "
-            f"run `site-builder build --root {root}` first",
-            file=sys.stderr,
-        )
-        return 2
     except QueryProblem as problem:
         if args.json:
             record = {
@@ -76,6 +69,12 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(f"{str(problem)[:1].upper()}{str(problem)[1:]}.")
         return 2 if problem.kind == "syntax" else 0
+    except Exception as exc:  # an index missing or damaged: it is a cache
+        missing = isinstance(exc, FileNotFoundError) and not folder.exists()
+        state = "no search index" if missing else "the search index is missing or damaged"
+        print(f"error: {state} in {folder}: run `site-builder build --root {root}` to "
+              "rebuild it", file=sys.stderr)  # fmt: skip
+        return 1
 
     links = urls.Links(config)
     if args.json:

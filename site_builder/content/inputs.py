@@ -9,8 +9,18 @@ from pathlib import Path
 CONTENT_DIR = "content"
 
 
-def content_stats(root: Path) -> dict[str, tuple[int, int]]:
-    """Every Markdown file under `root/content` → (size, mtime in ns).
+# Two saves this close in time may leave a file with the same stats: a file changed this
+# close to a build's start is read again by the next build (the widest common timestamp
+# granularity, FAT's, is two seconds).
+TIMESTAMP_GRANULARITY_NS = 2_000_000_000
+
+Stats = tuple[int, int, int, int]
+
+
+def content_stats(root: Path) -> dict[str, Stats]:
+    """Every Markdown file under `root/content` → (size, mtime, ctime in ns, inode). The
+    ctime, which no tool can set back, changes with every write, so an edit that keeps the
+    size and the mtime (`cp -p`, `touch -r`, an archive extracted) still shows.
 
     Raises ContentErrors naming each file or folder that cannot be listed or read (a name
     that is not UTF-8, a symbolic link loop, a folder without permission)."""
@@ -34,3 +44,9 @@ def template_folders(root: Path) -> tuple[Path, ...]:
     if own.is_dir() and own.resolve() != default.resolve():
         return (own, default)
     return (default,)
+
+
+def changed_since(stats: Stats, moment_ns: int) -> bool:
+    """Whether a file with `stats` may have changed at `moment_ns` or after, within the
+    timestamp granularity: its stats then need not tell a later edit."""
+    return max(stats[1], stats[2]) >= moment_ns - TIMESTAMP_GRANULARITY_NS

@@ -19,10 +19,10 @@ class ContentListing:
         self.rel = rel
         self.problems: list[Problem] = []
 
-    def stats(self) -> dict[str, tuple[int, int]]:
-        """Every Markdown file → (size, mtime in ns); raises ContentErrors for what cannot be
-        listed."""
-        found: dict[str, tuple[int, int]] = {}
+    def stats(self) -> dict[str, tuple[int, int, int, int]]:
+        """Every Markdown file → (size, mtime, ctime in ns, inode); raises ContentErrors for
+        what cannot be listed."""
+        found: dict[str, tuple[int, int, int, int]] = {}
         try:
             top = os.stat(self.folder)
         except (FileNotFoundError, NotADirectoryError):
@@ -56,7 +56,7 @@ class ContentListing:
                         stack.append((Path(entry.path), path, (*above, (st.st_dev, st.st_ino))))
                     elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=True):
                         st = entry.stat()
-                        found[path] = (st.st_size, st.st_mtime_ns)
+                        found[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
                     elif entry.name.endswith(".md"):  # never opened: a FIFO would wait
                         self.problems.append(Problem(path, None, None, NOT_A_FILE))
                 except OSError as exc:

@@ -22,7 +22,7 @@ from site_builder.content.body_limits import body_limits
 from site_builder.content.characters import cut, excerpt, first_forbidden
 from site_builder.content.dates import DateError, parse_date
 from site_builder.content.frontmatter import FrontMatterError, read_yaml, split_front_matter
-from site_builder.content.inputs import content_stats
+from site_builder.content.inputs import Stats, changed_since, content_stats
 from site_builder.content.markup import (
     BodyTooDeep,
     RenderedBody,
@@ -313,7 +313,7 @@ def parse_settings_key(config: SiteConfig) -> str:
     return f"{PARSER_VERSION}|{config.language}|{config.timezone}|{config.allow_raw_html}"
 
 
-def _parse_job(job: tuple[Path, str, SiteConfig]) -> tuple[str, int, int, str, ParsedFile]:
+def _parse_job(job: tuple[Path, str, SiteConfig]) -> tuple[str, Stats, str, ParsedFile]:
     root, relpath, config = job
     path = root / relpath
     try:
@@ -321,8 +321,9 @@ def _parse_job(job: tuple[Path, str, SiteConfig]) -> tuple[str, int, int, str, P
         raw = read_source(path)
     except OSError as exc:  # the file went away, or cannot be read
         unread = ParsedFile(None, None, (Problem(relpath, None, None, unreadable(exc)),))
-        return relpath, 0, 0, "", unread
-    return relpath, st.st_size, st.st_mtime_ns, _hash(raw), parse_file(relpath, raw, config)
+        return relpath, (0, 0, 0, 0), "", unread
+    stats = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    return relpath, stats, _hash(raw), parse_file(relpath, raw, config)
 
 
 def _hash(raw: bytes) -> str:
@@ -340,28 +341,31 @@ def load_site(
     files: Iterable[str] | None = None,
     cache: BuildCache | None = None,
     progress: Callable[[str, int, int], None] | None = None,
-    stats: dict[str, tuple[int, int]] | None = None,
+    stats: dict[str, Stats] | None = None,
 ) -> LoadResult:
     """Load and validate every content file and the registry; collect every problem.
 
-    With a `cache`, a file whose size and mtime (or, failing that, content hash) did not change
-    is not parsed again, and bodies are kept in the cache's database instead of memory.
+    With a `cache`, a file whose stats (or, failing that, content hash) did not change is not
+    parsed again, and bodies are kept in the cache's database instead of memory.
     """
     registry, problems = load_registry(root)
+    started = time.time_ns()
     stats = content_stats(root) if stats is None else stats  # the caller may have them
     if files is not None:
-        stats = {f: stats.get(f, (0, 0)) for f in files}
+        stats = {f: stats.get(f, (0, 0, 0, 0)) for f in files}
     settings = parse_settings_key(config)
     # A body depends on the file's bytes and the parse settings (raw HTML allowed or not).
     body_suffix = _hash(settings.encode())[:16]
     known = cache.sources(settings) if cache is not None else {}
-    fresh_cutoff = time.time_ns() - 2_000_000_000  # mtimes this recent may hide a second edit
+
+    def record_stats(file_stats: Stats) -> Stats | None:
+        return None if changed_since(file_stats, started) else file_stats
 
     records: dict[str, SourceRecord] = {}
     todo: list[str] = []
-    for relpath, (size, mtime) in sorted(stats.items()):
+    for relpath, file_stats in sorted(stats.items()):
         old = known.get(relpath)
-        if old is not None and (old.size, old.mtime_ns) == (size, mtime) and mtime < fresh_cutoff:
+        if old is not None and old.stats == file_stats:
             records[relpath] = old
         else:
             todo.append(relpath)
@@ -372,12 +376,12 @@ def load_site(
     jobs = [(root, relpath, config) for relpath in todo]
     if db is not None:
         db.execute("BEGIN")
-    for n, (relpath, size, mtime, digest, parsed) in enumerate(_run_parse(jobs), 1):
+    for n, (relpath, file_stats, digest, parsed) in enumerate(_run_parse(jobs), 1):
         if progress is not None and (n % 200 == 0 or n == len(jobs)):
             progress("reading", n, len(jobs))
         old = known.get(relpath)
         if old is not None and old.content_hash == digest:
-            records[relpath] = SourceRecord(size, mtime, digest, old.parsed)
+            records[relpath] = SourceRecord(record_stats(file_stats), digest, old.parsed)
             continue
         changed.append(relpath)
         if parsed.body is not None:
@@ -389,7 +393,8 @@ def load_site(
                 )
             else:
                 memory[key] = parsed.body
-        records[relpath] = SourceRecord(size, mtime, digest, replace(parsed, body=None))
+        records[relpath] = SourceRecord(record_stats(file_stats), digest,
+                                        replace(parsed, body=None))  # fmt: skip
 
     if db is not None:
         db.execute("COMMIT")

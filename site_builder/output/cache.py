@@ -12,7 +12,6 @@ Anything unreadable or from another version is ignored: the build then starts co
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gc
 import hashlib
 import os
@@ -20,7 +19,7 @@ import pickle
 import sqlite3
 import time
 import zlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import starmap
@@ -29,8 +28,9 @@ from typing import NamedTuple
 
 from site_builder import __version__
 from site_builder.content.markup import RenderedBody
+from site_builder.output.cache_folder import drop, put_back, release_lock, set_aside, take_lock
 
-FORMAT = 6
+FORMAT = 7
 SOURCE_GROUPS = 64  # see `BuildCache.sources`
 
 
@@ -52,8 +52,9 @@ class SourceRecord(NamedTuple):
     Saved with its parse result in one of a few groups of records (see `BuildCache.sources`),
     not pickled on its own: unpickling every result one by one was a large share of an edit."""
 
-    size: int
-    mtime_ns: int
+    # The file's stats when it was read (see `inputs.content_stats`); None when they were too
+    # recent to tell a later edit: the next build reads the file again.
+    stats: tuple[int, int, int, int] | None
     content_hash: str
     parsed: object  # load.ParsedFile without its body
 
@@ -141,6 +142,8 @@ class TargetState:
     # search files it gave: path → fingerprint.
     search_signature: bytes = b""
     search_files: dict[str, bytes] = field(default_factory=dict)
+    # The search cache's files as this build left them (see `search.folders.search_cache_stats`).
+    search_cache: tuple = ()
     # The site's frame (see `pages.plan.Planner.frame`), its pages' paths in the sitemap's order,
     # and each article's content hash: with the same frame, only the pages of articles whose text
     # changed since this folder's last build get a new key. (They also count the pages and articles
@@ -196,16 +199,38 @@ def no_gc(keep: bool = False):
 class BuildCache:
     """Opened for one build; `save()` records the state of a successful build."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, on_wait: Callable[[int | None], None] | None = None):
+        """Lock the cache for this build (see `cache_folder.take_lock` for `on_wait`) and read
+        the last build's state."""
         self.directory = directory
+        # The files found damaged (and left out, the build being a cold one for what they held).
+        self.damaged: list[str] = []
         directory.mkdir(parents=True, exist_ok=True)
-        self._lock = open(directory / "lock", "a+")  # noqa: SIM115 - held for the build
-        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        self._lock = take_lock(directory, on_wait)
+        self._aside: Path | None = None
+        self._start()
+
+    def _start(self) -> None:
         self.state = self._load_state()
         self._sources: tuple[str, dict[str, SourceRecord]] | None = None
         self._sources_read: tuple | None = None  # as on disk, with each group's bytes
         self._related: tuple[bytes, dict] | None = None  # to save
         self._bodies: sqlite3.Connection | None = None
+
+    def set_aside(self, keep: Path | None = None) -> None:
+        """Go on with an empty cache (still locked), what it held set aside (but `keep`, see
+        `cache_folder.set_aside`) until `put_back` or `close`, which drops it."""
+        self._close_bodies()
+        self._aside = set_aside(self.directory, keep)
+        self._start()
+
+    def put_back(self) -> None:
+        """Put back what `set_aside` set aside, in place of what was made since."""
+        self._close_bodies()
+        if self._aside is not None:
+            put_back(self.directory, self._aside)
+            self._aside = None
+        self._start()
 
     @property
     def _state_file(self) -> Path:
@@ -224,7 +249,7 @@ class BuildCache:
     def sources(self, settings: str) -> dict[str, SourceRecord]:
         """What each content file gave last time, if it was parsed with these settings."""
         if self._sources is None:
-            saved = _load(self._sources_file)
+            saved = _load(self._sources_file, self.damaged)
             # None or not a (key, groups) pair: every file is read again.
             key, groups = saved if saved is not None and len(saved) == 2 else ("", {})
             records: dict[str, SourceRecord] = {}
@@ -277,7 +302,7 @@ class BuildCache:
 
     def related(self, signature: bytes) -> dict | None:
         """The related articles saved with `set_related` for inputs digested as `signature`."""
-        saved = _load(self._related_file)
+        saved = _load(self._related_file, self.damaged)
         if saved is not None and len(saved) == 2 and saved[0] == signature:
             return saved[1]
         return None
@@ -287,7 +312,7 @@ class BuildCache:
         self._related = (signature, related)
 
     def _load_state(self) -> CacheState:
-        saved = _load(self._state_file)  # none: a cold build
+        saved = _load(self._state_file, self.damaged)  # none: a cold build
         if not saved or not isinstance(saved[0], CacheState):
             return CacheState()
         with no_gc(keep=True):
@@ -313,7 +338,7 @@ class BuildCache:
 
     def bodies(self) -> sqlite3.Connection:
         if self._bodies is None:
-            self._bodies = open_bodies(self.bodies_path)
+            self._bodies = open_bodies(self.bodies_path, self.damaged)
         return self._bodies
 
     def close(self) -> None:
@@ -321,9 +346,15 @@ class BuildCache:
             self._bodies.commit()
             self._bodies.close()
             self._bodies = None
-        with contextlib.suppress(OSError):
-            fcntl.flock(self._lock, fcntl.LOCK_UN)
-            self._lock.close()
+        if self._aside is not None:
+            drop(self._aside)
+        release_lock(self._lock)
+
+    def _close_bodies(self) -> None:
+        if self._bodies is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._bodies.close()
+            self._bodies = None
 
 
 def _group_of(path: str) -> int:
@@ -332,22 +363,32 @@ def _group_of(path: str) -> int:
 
 
 def _dump(path: Path, *values: object) -> None:
-    """Save `values` to `path` with this code's version, replacing the file at once."""
+    """Save `values` to `path` after this code's version, replacing the file at once."""
     tmp = path.with_suffix(".tmp")
     with open(tmp, "wb") as f, no_gc():
-        pickle.dump(((FORMAT, code_digest()), *values), f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((FORMAT, code_digest()), f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(values, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
 
 
-def _load(path: Path) -> tuple | None:
-    """The values `_dump` saved to `path`; None if it is missing, unreadable or from another
-    version."""
+def _load(path: Path, damaged: list[str] | None = None) -> tuple | None:
+    """The values `_dump` saved to `path`; None if it is missing, from another version or
+    unreadable (then its name is added to `damaged`). The version comes first, on its own:
+    another version's values, whose classes may have moved, are not unpickled."""
     try:
         with open(path, "rb") as f, no_gc(keep=True):
-            version, *values = pickle.load(f)
-    except Exception:
+            if pickle.load(f) != (FORMAT, code_digest()):
+                return None
+            values = pickle.load(f)
+        if not isinstance(values, tuple):
+            raise TypeError("not a tuple")
+    except FileNotFoundError:
         return None
-    return tuple(values) if version == (FORMAT, code_digest()) else None
+    except Exception:
+        if damaged is not None:
+            damaged.append(path.name)
+        return None
+    return values
 
 
 def open_database(path: Path, **options) -> sqlite3.Connection:
@@ -355,18 +396,34 @@ def open_database(path: Path, **options) -> sqlite3.Connection:
     stores blobs (bodies, documents, postings) larger than SQLite's default 4 KB pages,
     which cut them into chains of overflow pages; with larger pages a cold build reads and
     writes far fewer pages."""
-    db = sqlite3.connect(path, **options)
-    try:
-        db.execute("PRAGMA page_size=32768")  # only before the database has any table
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-    except BaseException:
-        db.close()
-        raise
+    with names_file(path):
+        db = sqlite3.connect(path, **options)
+        try:
+            db.execute("PRAGMA page_size=32768")  # only before the database has any table
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a database at all?
+        except BaseException:
+            db.close()
+            raise
     return db
 
 
-def open_bodies(path: Path) -> sqlite3.Connection:
+@contextlib.contextmanager
+def names_file(path: Path):
+    """A database error raised within names the database (`filename`, as an OSError does):
+    the build's warning then says which file of the cache was damaged."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        if getattr(exc, "filename", None) is None:
+            exc.filename = str(path)
+        raise
+
+
+def open_bodies(path: Path, damaged: list[str] | None = None) -> sqlite3.Connection:
+    """The database of rendered bodies; one that is not a database (its name is then added
+    to `damaged`) is made again, empty."""
     db = None
     try:
         db = open_database(path, isolation_level=None, check_same_thread=False)
@@ -374,7 +431,10 @@ def open_bodies(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError:  # not a database: the cache is safe to delete
         if db is not None:
             db.close()
-        path.unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if damaged is not None:
+            damaged.append(path.name)
         return open_bodies(path)
     return db
 

@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder.output.stages import reached
 from site_builder.output.staging import (
     OutputIncomplete,
     OutputNotWritten,
@@ -171,6 +172,8 @@ class OutputTransaction(Staging):
             for temporary, target, is_folder in placed:
                 replaced += _put_in_place(temporary, target, is_folder, suffix, out)
                 done += 1
+                if done == 1:
+                    reached("writing")
         except BaseException as exc:
             _discard(placed[done:], made)  # the folders made are removed if left empty
             _remove_marker(marker)

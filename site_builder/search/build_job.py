@@ -197,11 +197,12 @@ def search_unchanged(
 ) -> bool:
     """True when the search files and index of the last build still hold: the same inputs,
     every file in `output/` as written, and the index in the cache."""
-    from site_builder.search.folders import STORE_FILE, cache_folder
+    from site_builder.search.folders import STORE_FILE, cache_folder, search_cache_stats
 
     if not previous.search_files or previous.search_signature != signature:
         return False
-    if not (cache_folder(root, config.cache_dir) / STORE_FILE).exists():
+    folder = cache_folder(root, config.cache_dir)
+    if not (folder / STORE_FILE).exists() or previous.search_cache != search_cache_stats(folder):
         return False
     return all(
         unchanged(path, fp, previous.outputs, output, touched)

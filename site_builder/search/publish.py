@@ -8,6 +8,7 @@ from pathlib import Path
 
 from site_builder.archive.model import Archive
 from site_builder.config import SiteConfig
+from site_builder.output.stages import reached
 from site_builder.pages import urls
 from site_builder.search.analysis import FIELDS
 from site_builder.search.blocks import content_name, term_entry
@@ -83,6 +84,7 @@ def publish_search(
             # Only the documents of changed articles are made (see `catalogue.py`).
             documents = plan_documents(archive, bodies, context, index.entries())
             done = index.update(documents, facets, hand_over=hand_over)
+            reached("search")
             statistics, generation = done.statistics, done.generation
             expected = done.generation - 1 if done.changes else done.generation
             if postings.generation != expected or not done.complete:

@@ -30,8 +30,9 @@ from site_builder.content.body_limits import (
     MAX_NOTES,
     MAX_UNCLOSED,
 )
-from site_builder.content.load import load_registry, parse_file
+from site_builder.content.load import load_registry
 from site_builder.content.markup import BodyTooDeep, render_markdown
+from site_builder.content.parse import parse_file
 from support.sites import article, build, generated_archive, snapshot, write_site
 
 REPO = Path(__file__).resolve().parent.parent

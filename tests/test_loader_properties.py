@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from site_builder.config import SiteConfig
 from site_builder.content.characters import FORBIDDEN
-from site_builder.content.load import KNOWN_FIELDS, parse_file
+from site_builder.content.parse import KNOWN_FIELDS, parse_file
 
 CONFIG = SiteConfig()
 PATH = "content/x.md"

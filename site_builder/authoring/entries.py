@@ -23,7 +23,7 @@ from site_builder.config import SiteConfig
 from site_builder.content.dates import ArticleDate, DateError, parse_date
 from site_builder.content.frontmatter import YAMLError, parse_yaml
 from site_builder.content.inputs import CONTENT_DIR
-from site_builder.content.load import parse_file
+from site_builder.content.parse import parse_file
 
 PLACEHOLDER = "À compléter"
 

@@ -56,7 +56,7 @@ class SourceRecord(NamedTuple):
     # recent to tell a later edit: the next build reads the file again.
     stats: tuple[int, int, int, int] | None
     content_hash: str
-    parsed: object  # load.ParsedFile without its body
+    parsed: object  # parse.ParsedFile without its body
 
 
 class OutputRecord(NamedTuple):

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_serve import Preview, get, wait_until
 
 from site_builder.build import build_site
 from site_builder.cli import main
@@ -340,6 +341,26 @@ def test_two_builds_started_at_once_both_end_with_the_clean_site(tmp_path):
     assert all("Traceback" not in err for _, err in results)
     assert snapshot(root / "output") == clean_build(root)
     assert build(root) == 0
+
+
+def test_a_build_run_while_the_preview_rebuilds_ends_with_the_clean_site(tmp_path):
+    """`serve` in one terminal rebuilds after an edit while `build` runs in another: both
+    take the site's lock in turn, neither fails, and output/ is the clean site."""
+    root = small_site(tmp_path / "site")
+    running = Preview(root)
+    try:
+        edit(root, 3, "Une phrase vue par la prévisualisation.")
+        second = start_build(root)
+        _, err = second.communicate(timeout=300)
+        assert second.returncode == 0, err
+        assert "Traceback" not in err
+        page = running.url + "2020/04/article-3/"
+        wait_until(lambda: "Une phrase vue par la prévisualisation." in get(page)[1],
+                   timeout=120, what="the preview's rebuild")  # fmt: skip
+    finally:
+        assert running.stop() == 0
+    assert "Traceback" not in "".join(running.err)
+    assert snapshot(root / "output") == clean_build(root)
 
 
 # -- a build killed -------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfoNotFoundError
 
-from site_builder.content.characters import FORBIDDEN, cut, excerpt, forbidden_message
+from site_builder.content.characters import FORBIDDEN, cut, excerpt, forbidden_message, kind_of
 from site_builder.content.dates import zone
 from site_builder.problems import ContentErrors, Problem
 
@@ -114,12 +114,10 @@ def cache_dir_problems(root: Path, cache_dir: str, output: Path | None = None) -
         why = f"{cache_dir!r} is a file, not a folder: remove it or choose another folder"
     else:
         return []
-    line = None
     try:
-        lines = (root / CONFIG_FILE).read_text("utf-8", errors="replace").splitlines()
-        line = next((n for n, text in enumerate(lines, 1) if text.startswith("cache_dir:")), None)
-    except OSError:
-        pass
+        line = _read_settings(root)[1].get("cache_dir")
+    except ContentErrors:  # site.yaml went unreadable since it was read
+        line = None
     return [Problem(CONFIG_FILE, line, "cache_dir", why)]
 
 
@@ -204,7 +202,7 @@ def _check(key: str, value: object) -> tuple[object] | Problem:
             return bad("expected true or false")
         return (value,)
     if not isinstance(value, str) or not value.strip():
-        got = "" if isinstance(value, str) else f", got {_kind(value)}: put it in quotes"
+        got = "" if isinstance(value, str) else f", got {kind_of(value)}: put it in quotes"
         return bad(f"expected a non-empty text{got}")
     value = value.strip()
     if FORBIDDEN.search(value):  # only `--base-url` can bring one: site.yaml is read strictly
@@ -224,8 +222,3 @@ def _check(key: str, value: object) -> tuple[object] | Problem:
     if key == "language" and not LANGUAGE_CODE.match(value):
         return bad(f"{excerpt(value)} is not a language code such as fr, en or pt-BR")
     return (value,)
-
-
-def _kind(value: object) -> str:
-    return {bool: "true/false", int: "a number", float: "a number", list: "a list",
-            dict: "a mapping"}.get(type(value), type(value).__name__)  # fmt: skip

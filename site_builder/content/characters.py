@@ -45,6 +45,12 @@ def cut(text: str, limit: int = EXCERPT_LENGTH) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def kind_of(value: object) -> str:
+    """What kind of value YAML gave, as a message names it: `a number`, `a list`, …"""
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list",
+            dict: "a mapping"}.get(type(value), type(value).__name__)  # fmt: skip
+
+
 def excerpt(value: object, limit: int = EXCERPT_LENGTH) -> str:
     """`value` as a message quotes it (`'text'`), cut to about `limit` characters with `…`:
     a message never grows with the size of a bad value."""

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import re
 from dataclasses import dataclass
 
 from site_builder.archive.slugs import is_valid_slug, slugify
-from site_builder.config import SiteConfig, is_http_url
+from site_builder.config import LANGUAGE_CODE, SiteConfig, is_http_url
 from site_builder.content.body_limits import body_limits
-from site_builder.content.characters import cut, excerpt, first_forbidden
+from site_builder.content.characters import cut, excerpt, first_forbidden, kind_of
 from site_builder.content.dates import DateError, parse_date
 from site_builder.content.frontmatter import FrontMatterError, split_front_matter
 from site_builder.content.markup import (
@@ -32,7 +31,6 @@ KNOWN_FIELDS = (
     "title", "date", "source", "companies", "tags", "lang", "summary", "url", "slug", "draft",
 )  # fmt: skip
 REQUIRED_FIELDS = ("title", "date", "source", "companies")
-_LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
 @dataclass(frozen=True)
@@ -93,7 +91,7 @@ def parse_file(relpath: str, raw: bytes, config: SiteConfig) -> ParsedFile:
     lang = config.language
     if "lang" in data:
         value = data["lang"]
-        if isinstance(value, str) and _LANG_RE.match(value.strip()):
+        if isinstance(value, str) and LANGUAGE_CODE.match(value.strip()):
             lang = value.strip()
         else:
             problem("lang", f"{excerpt(value)} is not a language code such as fr, en or pt-BR")
@@ -159,7 +157,7 @@ def _text(value, fld, problem) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        problem(fld, f"expected a text, got {_kind(value)}: put it in quotes")
+        problem(fld, f"expected a text, got {kind_of(value)}: put it in quotes")
         return None
     value = " ".join(value.split())
     if not value:
@@ -191,7 +189,7 @@ def _source(value, problem) -> SourceRef | None:
             problem("source", f"{excerpt(url)} is not an absolute http(s) URL")
             return None
         return SourceRef(" ".join(name.split()), url)
-    problem("source", f"expected a name or {{name: …, url: …}}, got {_kind(value)}")
+    problem("source", f"expected a name or {{name: …, url: …}}, got {kind_of(value)}")
     return None
 
 
@@ -201,7 +199,7 @@ def _names(value, fld, problem, required: bool) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        problem(fld, f"expected a list of names, got {_kind(value)}")
+        problem(fld, f"expected a list of names, got {kind_of(value)}")
         return ()
     names: list[str] = []
     for item in value:
@@ -214,8 +212,3 @@ def _names(value, fld, problem, required: bool) -> tuple[str, ...]:
     if required and not names:
         problem(fld, "needs at least one name")
     return tuple(names)
-
-
-def _kind(value) -> str:
-    return {bool: "true/false", int: "a number", float: "a number", list: "a list",
-            dict: "a mapping"}.get(type(value), type(value).__name__)  # fmt: skip

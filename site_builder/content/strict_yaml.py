@@ -12,8 +12,8 @@ import re
 import yaml
 from yaml import YAMLError
 from yaml.composer import Composer
-from yaml.events import AliasEvent, MappingEndEvent, SequenceEndEvent
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import AliasEvent, MappingEndEvent
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from site_builder.content.characters import FORBIDDEN, cut, forbidden_message
 
@@ -53,6 +53,8 @@ class StrictLoader(_Base):  # type: ignore[misc, valid-type]
 
     get_single_node = Composer.get_single_node
     compose_document = Composer.compose_document
+    # Anchors never get this far (`compose_node` refuses them): composer's own, as it is.
+    compose_sequence_node = Composer.compose_sequence_node
 
     def _refuse(self, message: str, mark) -> YamlRefused:
         return YamlRefused(message, mark.line, cut(".".join(self._keys)) or None)
@@ -87,17 +89,6 @@ class StrictLoader(_Base):  # type: ignore[misc, valid-type]
                 "if it is a text",
                 node.start_mark,
             )
-        return node
-
-    def compose_sequence_node(self, anchor):
-        start = self.get_event()
-        tag = start.tag
-        if tag is None or tag == "!":
-            tag = self.resolve(SequenceNode, None, start.implicit)
-        node = SequenceNode(tag, [], start.start_mark, None, flow_style=start.flow_style)
-        while not self.check_event(SequenceEndEvent):
-            node.value.append(self.compose_node(node, len(node.value)))
-        node.end_mark = self.get_event().end_mark
         return node
 
     def compose_mapping_node(self, anchor):

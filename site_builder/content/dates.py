@@ -94,18 +94,21 @@ def parse_date(value: object, tz: dt.tzinfo) -> ArticleDate:
     `FIRST_YEAR` to `LAST_YEAR`, and a date-time must have a time in UTC (its feed entry's).
     """
     date = _parse(value, tz)
-    shown = excerpt(value if isinstance(value, str) else str(value))
     if not FIRST_YEAR <= date.year <= LAST_YEAR:
         raise DateError(
-            f"{shown} is outside the years {FIRST_YEAR} to {LAST_YEAR}: write a year of four "
-            "digits in that range"
+            f"{_shown(value)} is outside the years {FIRST_YEAR} to {LAST_YEAR}: write a year of "
+            "four digits in that range"
         )
     if not _has_utc_time(date):
         raise DateError(
-            f"{shown} is after the end of {LAST_YEAR} in UTC, and the years run from "
+            f"{_shown(value)} is after the end of {LAST_YEAR} in UTC, and the years run from "
             f"{FIRST_YEAR} to {LAST_YEAR}: write an earlier time or another offset"
         )
     return date
+
+
+def _shown(value: object) -> str:
+    return excerpt(value if isinstance(value, str) else str(value))
 
 
 def _has_utc_time(date: ArticleDate) -> bool:
